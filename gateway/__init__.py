@@ -1,0 +1,1 @@
+"""Brand Matrix gateway: a generic GraphQL Federation v2 router."""
