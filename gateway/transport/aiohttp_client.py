@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import aiohttp
@@ -14,9 +13,7 @@ from gateway.transport.encoding import JSON_HEADERS, decode_response, encode_req
 class AiohttpTransport:
     """One keep-alive connection pool per subgraph URL, created lazily inside the event loop."""
 
-    def __init__(
-        self, name: str, url: str, *, timeout: float = 30.0, pool_size: int = 100
-    ) -> None:
+    def __init__(self, name: str, url: str, *, timeout: float = 30.0, pool_size: int = 100) -> None:
         self.name = name
         self.url = url
         self._timeout = aiohttp.ClientTimeout(total=timeout)
@@ -41,7 +38,7 @@ class AiohttpTransport:
             ) as response:
                 payload = await response.read()
                 status = response.status
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise TransportError(
                 f"subgraph '{self.name}' did not answer within {self._timeout.total:g}s",
                 code="SUBREQUEST_TIMEOUT",

@@ -23,7 +23,7 @@ class AsgiTransport:
     async def fetch(self, request: SubgraphRequest) -> dict[str, Any]:
         try:
             status, payload = await asyncio.wait_for(self._call(request), self.timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise TransportError(
                 f"subgraph '{self.name}' did not answer within {self.timeout:g}s",
                 code="SUBREQUEST_TIMEOUT",

@@ -34,7 +34,9 @@ class Case:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-def make_gateway(supergraph_sdl: str, subgraphs: Mapping[str, Any], *, timeout: float = 5.0) -> Gateway:
+def make_gateway(
+    supergraph_sdl: str, subgraphs: Mapping[str, Any], *, timeout: float = 5.0
+) -> Gateway:
     """A gateway whose subgraphs (by join__graph name) are served in-process."""
     transports = {
         name: AsgiTransport(name, _as_asgi(app), timeout=timeout) for name, app in subgraphs.items()

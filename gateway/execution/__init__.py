@@ -1,0 +1,1 @@
+"""Plan -> subgraph fetches -> merged data -> projected response."""

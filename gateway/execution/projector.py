@@ -1,0 +1,237 @@
+"""Shapes the merged subgraph data into the client's response.
+
+Only what the client selected comes out, in its order, under its aliases; fragments apply by
+the runtime type; @skip/@include are decided with the request's variables; nulls bubble up
+by the API schema's non-null rules. The field lists per (selection, runtime type) are
+compiled once and kept with the cached plan, so a request only walks data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    get_named_type,
+    is_abstract_type,
+    is_composite_type,
+)
+
+from gateway.errors import graphql_error
+from gateway.planning.operation import Condition, Field, Fragment, Operation, Selection
+
+_BUBBLE = object()  # a non-null violation travelling up to the nearest nullable parent
+
+
+@dataclass(slots=True)
+class _CompiledField:
+    response_key: str
+    name: str
+    type: GraphQLOutputType | None  # None for __typename and introspection
+    selections: list[Selection] | None
+    conditions: tuple[Condition, ...]
+
+
+class Projector:
+    def __init__(self, schema: GraphQLSchema, operation: Operation) -> None:
+        self.schema = schema
+        self.operation = operation
+        self._compiled: dict[tuple[int, str], list[_CompiledField]] = {}
+        root = schema.get_root_type(_operation_type(operation.kind))
+        assert root is not None
+        self.root_type: GraphQLObjectType = root
+
+    def project(
+        self,
+        data: dict[str, Any],
+        variables: Mapping[str, Any],
+        errors: list[dict[str, Any]],
+        fetch_failed: bool,
+    ) -> dict[str, Any] | None:
+        run = _Run(self, variables, errors, fetch_failed)
+        result = run.object(self.operation.selections, self.root_type, data, None, root=True)
+        return None if result is _BUBBLE else result
+
+    def fields_for(self, selections: list[Selection], type_name: str) -> list[_CompiledField]:
+        key = (id(selections), type_name)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compile(selections, type_name)
+            self._compiled[key] = compiled
+        return compiled
+
+    def _compile(self, selections: list[Selection], type_name: str) -> list[_CompiledField]:
+        parent = self.schema.get_type(type_name)
+        fields = getattr(parent, "fields", {}) if parent is not None else {}
+        out: list[_CompiledField] = []
+
+        def visit(items: list[Selection], conditions: tuple[Condition, ...]) -> None:
+            for item in items:
+                if isinstance(item, Field):
+                    definition = fields.get(item.name)
+                    out.append(
+                        _CompiledField(
+                            item.response_key,
+                            item.name,
+                            definition.type if definition is not None else None,
+                            item.selections,
+                            conditions + item.conditions,
+                        )
+                    )
+                elif self._applies(item, type_name):
+                    visit(item.selections, conditions + item.conditions)
+
+        visit(selections, ())
+        return out
+
+    def _applies(self, fragment: Fragment, type_name: str) -> bool:
+        condition = fragment.type_condition
+        if condition is None or condition == type_name:
+            return True
+        condition_type = self.schema.get_type(condition)
+        runtime = self.schema.get_type(type_name)
+        if condition_type is None or runtime is None or not is_abstract_type(condition_type):
+            return False
+        if not isinstance(runtime, GraphQLObjectType):
+            return False
+        return self.schema.is_sub_type(condition_type, runtime)  # type: ignore[arg-type]
+
+
+def _operation_type(kind: str) -> Any:
+    from graphql import OperationType
+
+    return OperationType(kind)
+
+
+class _Run:
+    def __init__(
+        self,
+        projector: Projector,
+        variables: Mapping[str, Any],
+        errors: list[dict[str, Any]],
+        fetch_failed: bool,
+    ) -> None:
+        self.projector = projector
+        self.variables = variables
+        self.errors = errors
+        self.fetch_failed = fetch_failed
+
+    def _kept(self, conditions: tuple[Condition, ...]) -> bool:
+        return all(bool(self.variables.get(c.variable)) is c.keep_if for c in conditions)
+
+    def object(
+        self,
+        selections: list[Selection],
+        parent: Any,
+        obj: dict[str, Any],
+        path: Any,
+        *,
+        root: bool = False,
+    ) -> Any:
+        if is_abstract_type(parent):
+            type_name = obj.get("__typename") or parent.name
+        else:
+            type_name = parent.name
+        out: dict[str, Any] = {}
+        merged: dict[str, list[_CompiledField]] = {}
+        for compiled in self.projector.fields_for(selections, type_name):
+            if compiled.conditions and not self._kept(compiled.conditions):
+                continue
+            merged.setdefault(compiled.response_key, []).append(compiled)
+        for key, occurrences in merged.items():
+            first = occurrences[0]
+            if first.name == "__typename":
+                out[key] = type_name
+                continue
+            if first.type is None:  # introspection, answered by graphql-core already
+                out[key] = obj.get(key)
+                continue
+            if len(occurrences) == 1:
+                selections_for_key = first.selections
+            else:
+                selections_for_key = [s for o in occurrences for s in (o.selections or ())] or None
+            present = key in obj
+            value = self.complete(
+                first.type, obj.get(key), selections_for_key, (path, key), present, parent, first
+            )
+            if value is _BUBBLE:
+                return _BUBBLE
+            out[key] = value
+        return out
+
+    def complete(
+        self,
+        field_type: Any,
+        value: Any,
+        selections: list[Selection] | None,
+        path: Any,
+        present: bool,
+        parent: Any,
+        compiled: _CompiledField,
+    ) -> Any:
+        if isinstance(field_type, GraphQLNonNull):
+            result = self.complete(
+                field_type.of_type, value, selections, path, present, parent, compiled
+            )
+            if result is None:
+                self._non_null_error(path, present, parent, compiled)
+                return _BUBBLE
+            return result
+        if value is None:
+            return None
+        if isinstance(field_type, GraphQLList):
+            if not isinstance(value, list):
+                return None
+            items = []
+            for index, item in enumerate(value):
+                completed = self.complete(
+                    field_type.of_type, item, selections, (path, index), True, parent, compiled
+                )
+                if completed is _BUBBLE:
+                    return None  # an item broke its non-null rule: the list itself is null
+                items.append(completed)
+            return items
+        if is_composite_type(field_type):
+            if not isinstance(value, dict) or selections is None:
+                return None
+            result = self.object(selections, field_type, value, path)
+            return None if result is _BUBBLE else result
+        return value
+
+    def _non_null_error(
+        self, path: Any, present: bool, parent: Any, compiled: _CompiledField
+    ) -> None:
+        flat = _flatten(path)
+        if not present and self.fetch_failed and self.errors:
+            return  # the failed fetch already reported why this is missing
+        for error in self.errors:
+            error_path = error.get("path")
+            if error_path and _related(error_path, flat):
+                return
+        parent_name = get_named_type(parent).name if parent is not None else "?"
+        self.errors.append(
+            graphql_error(
+                f"Cannot return null for non-nullable field {parent_name}.{compiled.name}.",
+                path=flat,
+            )
+        )
+
+
+def _flatten(path: Any) -> list[str | int]:
+    out: list[str | int] = []
+    while path is not None:
+        path, key = path
+        out.append(key)
+    out.reverse()
+    return out
+
+
+def _related(a: list[Any], b: list[Any]) -> bool:
+    shorter = min(len(a), len(b))
+    return a[:shorter] == b[:shorter]

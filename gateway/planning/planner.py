@@ -1,0 +1,803 @@
+"""Turns a normalised operation into a query plan over the supergraph.
+
+The planner walks the operation while staying in the current subgraph as long as that
+subgraph can resolve what is asked; where it cannot, it jumps through an entity key (with any
+key the current subgraph can provide, through intermediate subgraphs when needed) into a
+subgraph that can, fetching `@requires` fields first. Jumps to the same subgraph at the same
+point with the same dependencies share one fetch, so each plan step sends one `_entities`
+call per subgraph and path.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from gateway.errors import RequestError, graphql_error
+from gateway.planning.operation import Field, Fragment, Operation, Selection, collect_fields
+from gateway.planning.plan import (
+    EntityRepresentation,
+    FetchNode,
+    FlattenNode,
+    ParallelNode,
+    PlanNode,
+    QueryPlan,
+    RepresentationField,
+    SequenceNode,
+)
+from gateway.planning.selection import SelectionNode
+from gateway.supergraph.fieldset import FieldSet, FieldSetField
+from gateway.supergraph.model import EntityKey, FieldDef, Supergraph, TypeDef
+
+INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
+_COMPOSITE = frozenset({"object", "interface", "union"})
+
+
+@dataclass(eq=False)
+class _Group:
+    """A subgraph fetch under construction."""
+
+    id: int
+    graph: str
+    path: tuple[str, ...]
+    display: tuple[str, ...]
+    is_entity: bool
+    selection: SelectionNode = field(default_factory=SelectionNode)
+    deps: set[_Group] = field(default_factory=set)
+    variables: set[str] = field(default_factory=set)
+    entities: dict[str, EntityRepresentation] = field(default_factory=dict)
+    stage: int = 0
+
+    def __hash__(self) -> int:
+        return self.id
+
+
+@dataclass(frozen=True, slots=True)
+class _Route:
+    """How to reach a field's subgraph: the hops (graph, key) and the representation type."""
+
+    hops: tuple[tuple[str, EntityKey], ...]
+    rep_type: str
+
+
+class Planner:
+    def __init__(self, supergraph: Supergraph) -> None:
+        self.supergraph = supergraph
+        self.types = supergraph.types
+        self._graph_order = {name: i for i, name in enumerate(supergraph.graphs)}
+
+    def plan(self, operation: Operation) -> QueryPlan:
+        return _PlanBuilder(self, operation).build()
+
+    # -- schema questions, shared by all plans ---------------------------------------------
+
+    def is_subtype(self, type_name: str, condition: str | None) -> bool:
+        if condition is None or condition == type_name:
+            return True
+        return type_name in self.supergraph.possible_types.get(condition, ())
+
+    def runtime_types(self, abstract: TypeDef, graph: str) -> list[str]:
+        """Object types a subgraph may return for an interface or union."""
+        out: list[str] = []
+        for name in self.supergraph.possible_types.get(abstract.name, ()):
+            type_def = self.types[name]
+            if graph not in type_def.graphs:
+                continue
+            if abstract.kind == "union":
+                members = abstract.members_in.get(graph)
+                if members is not None and name not in members:
+                    continue
+            else:
+                implemented = type_def.implements_in.get(graph)
+                if type_def.implements_in and (
+                    implemented is None or abstract.name not in implemented
+                ):
+                    continue
+            out.append(name)
+        return out
+
+    def is_composite(self, type_name: str) -> bool:
+        type_def = self.types.get(type_name)
+        return type_def is not None and type_def.kind in _COMPOSITE
+
+    def sorted_graphs(self, graphs: set[str] | frozenset[str]) -> list[str]:
+        return sorted(graphs, key=lambda g: self._graph_order.get(g, 0))
+
+    def can_provide(
+        self, graph: str, type_name: str, fields: FieldSet, provided: FieldSet | None
+    ) -> bool:
+        """Whether `graph` can return every field of a key/field set at this point."""
+        type_def = self.types[type_name]
+        for item in fields.fields_for(type_name, self.is_subtype):
+            if item.name == "__typename":
+                continue
+            field_def = type_def.fields.get(item.name)
+            if field_def is None:
+                return False
+            own_key = graph in field_def.external_in and any(
+                item.name in {f.name for f in k.fields.fields_for(type_name)}
+                for k in type_def.keys_in(graph)
+            )
+            if not (
+                graph in field_def.resolvable_in
+                or own_key
+                or _provided_field(provided, type_name, item.name, self) is not None
+            ):
+                return False
+            if item.selections is not None and not self.can_provide(
+                graph,
+                field_def.type_name,
+                item.selections,
+                _provided_child(provided, type_name, item.name, self),
+            ):
+                return False
+        return True
+
+    def route(
+        self, source: str, type_name: str, target: str, provided: FieldSet | None
+    ) -> tuple[tuple[str, EntityKey], ...] | None:
+        """Shortest chain of key jumps from `source` to `target` for entities of a type."""
+        type_def = self.types[type_name]
+        start = (source, ())
+        queue: deque[tuple[str, tuple[tuple[str, EntityKey], ...]]] = deque([start])
+        seen = {source}
+        while queue:
+            graph, hops = queue.popleft()
+            for candidate in self.sorted_graphs(set(type_def.graphs)):
+                if candidate in seen and candidate != target:
+                    continue
+                for key in type_def.keys_in(candidate, resolvable_only=True):
+                    if self.can_provide(
+                        graph, type_name, key.fields, provided if not hops else None
+                    ):
+                        new_hops = (*hops, (candidate, key))
+                        if candidate == target:
+                            return new_hops
+                        seen.add(candidate)
+                        queue.append((candidate, new_hops))
+                        break
+        return None
+
+
+def _provided_field(
+    provided: FieldSet | None, type_name: str, name: str, planner: Planner
+) -> FieldSetField | None:
+    if provided is None:
+        return None
+    for item in provided.fields_for(type_name, planner.is_subtype):
+        if item.name == name:
+            return item
+    return None
+
+
+def _provided_child(
+    provided: FieldSet | None, type_name: str, name: str, planner: Planner
+) -> FieldSet | None:
+    item = _provided_field(provided, type_name, name, planner)
+    return item.selections if item is not None else None
+
+
+class _PlanBuilder:
+    def __init__(self, planner: Planner, operation: Operation) -> None:
+        self.planner = planner
+        self.types = planner.types
+        self.operation = operation
+        self.groups: list[_Group] = []
+        self.index: dict[tuple[object, ...], _Group] = {}
+        self.stage = 0
+
+    # -- entry -----------------------------------------------------------------------------
+
+    def build(self) -> QueryPlan:
+        operation = self.operation
+        root_name = self.planner.supergraph.root_type(operation.kind)
+        if root_name is None or root_name not in self.types:
+            raise RequestError([graphql_error(f"the schema has no {operation.kind} type")])
+        root_type = self.types[root_name]
+        fields = collect_fields(operation.selections, root_name, self.planner.is_subtype)
+        previous_graph: str | None = None
+        for root_field in fields:
+            if root_field.name == "__typename" or root_field.name in INTROSPECTION_FIELDS:
+                continue
+            field_def = root_type.fields[root_field.name]
+            candidates = self.planner.sorted_graphs(field_def.resolvable_in)
+            if not candidates:
+                raise RequestError(
+                    [graphql_error(f"no subgraph resolves {root_name}.{root_field.name}")]
+                )
+            if operation.kind == "mutation":
+                graph = previous_graph if previous_graph in candidates else candidates[0]
+                if graph != previous_graph:
+                    self.stage += 1
+                group = self._group(("mutation-root", self.stage), graph, (), (), False, set())
+            else:
+                used = [g for g in candidates if ("root", g) in self.index]
+                graph = used[0] if used else candidates[0]
+                group = self._group(("root", graph), graph, (), (), False, set())
+            previous_graph = graph
+            self._plan_object(group, graph, root_name, [root_field], (), (), group.selection, None)
+        return self._finish()
+
+    def _group(
+        self,
+        key: tuple[object, ...],
+        graph: str,
+        path: tuple[str, ...],
+        display: tuple[str, ...],
+        is_entity: bool,
+        deps: set[_Group],
+    ) -> _Group:
+        group = self.index.get(key)
+        if group is None:
+            group = _Group(len(self.groups), graph, path, display, is_entity, deps=set(deps))
+            group.stage = max((d.stage for d in deps), default=self.stage)
+            self.groups.append(group)
+            self.index[key] = group
+        return group
+
+    # -- walking the operation -------------------------------------------------------------
+
+    def _plan_selections(
+        self,
+        group: _Group,
+        graph: str,
+        type_name: str,
+        selections: list[Selection],
+        path: tuple[str, ...],
+        display: tuple[str, ...],
+        sel: SelectionNode,
+        provided: FieldSet | None,
+    ) -> set[_Group]:
+        type_def = self.types[type_name]
+        if type_def.kind == "object":
+            fields = collect_fields(selections, type_name, self.planner.is_subtype)
+            return self._plan_object(group, graph, type_name, fields, path, display, sel, provided)
+        if graph in type_def.interface_object_in:
+            return self._plan_interface_object(
+                group, graph, type_def, selections, path, display, sel, provided
+            )
+        touched: set[_Group] = set()
+        sel.add_field("__typename", "__typename")
+        for runtime in self.planner.runtime_types(type_def, graph):
+            fields = collect_fields(selections, runtime, self.planner.is_subtype)
+            if not fields:
+                continue
+            fragment = sel.add_fragment(runtime)
+            touched |= self._plan_object(
+                group, graph, runtime, fields, path, display, fragment, provided
+            )
+        return touched
+
+    def _is_local(
+        self,
+        graph: str,
+        type_name: str,
+        field_def: FieldDef,
+        provided: FieldSet | None,
+        requires_ready: frozenset[str],
+    ) -> bool:
+        if _provided_field(provided, type_name, field_def.name, self.planner) is not None:
+            return True
+        if graph not in field_def.resolvable_in:
+            return False
+        return graph not in field_def.requires or field_def.name in requires_ready
+
+    def _plan_object(
+        self,
+        group: _Group,
+        graph: str,
+        type_name: str,
+        fields: list[Field],
+        path: tuple[str, ...],
+        display: tuple[str, ...],
+        sel: SelectionNode,
+        provided: FieldSet | None,
+        requires_ready: frozenset[str] = frozenset(),
+    ) -> set[_Group]:
+        type_def = self.types[type_name]
+        touched: set[_Group] = set()
+        remaining: list[Field] = []
+        for item in fields:
+            if item.name == "__typename":
+                sel.add_field(item.response_key, "__typename", conditions=item.conditions)
+                continue
+            field_def = type_def.fields.get(item.name)
+            if field_def is None:
+                raise RequestError(
+                    [graphql_error(f"Cannot query field '{item.name}' on type '{type_name}'.")]
+                )
+            if not self._is_local(graph, type_name, field_def, provided, requires_ready):
+                remaining.append(item)
+                continue
+            touched |= self._add_client_field(
+                group, graph, type_name, field_def, item, path, display, sel, provided
+            )
+        if remaining:
+            touched |= self._plan_jumps(
+                group, graph, type_name, remaining, fields, path, display, sel, provided
+            )
+        return touched
+
+    def _add_client_field(
+        self,
+        group: _Group,
+        graph: str,
+        type_name: str,
+        field_def: FieldDef,
+        item: Field,
+        path: tuple[str, ...],
+        display: tuple[str, ...],
+        sel: SelectionNode,
+        provided: FieldSet | None,
+    ) -> set[_Group]:
+        composite = self.planner.is_composite(field_def.type_name)
+        child = sel.add_field(
+            item.response_key,
+            item.name,
+            item.arguments,
+            directives=item.directives,
+            conditions=item.conditions,
+            composite=composite,
+        )
+        group.variables |= item.variables
+        if child is None or item.selections is None:
+            return set()
+        child_provided = field_def.provides.get(graph) or _provided_child(
+            provided, type_name, item.name, self.planner
+        )
+        child_path = (*path, item.response_key)
+        child_display = (*display, item.response_key, *self._list_marks(type_name, item.name))
+        return self._plan_selections(
+            group,
+            graph,
+            field_def.type_name,
+            item.selections,
+            child_path,
+            child_display,
+            child,
+            child_provided,
+        )
+
+    def _list_marks(self, type_name: str, field_name: str) -> tuple[str, ...]:
+        api_type = self.planner.supergraph.api_schema.get_type(type_name)
+        api_field = getattr(api_type, "fields", {}).get(field_name)
+        marks: list[str] = []
+        field_type = api_field.type if api_field is not None else None
+        while field_type is not None and hasattr(field_type, "of_type"):
+            if type(field_type).__name__ == "GraphQLList":
+                marks.append("@")
+            field_type = field_type.of_type
+        return tuple(marks)
+
+    # -- interface objects -----------------------------------------------------------------
+
+    def _plan_interface_object(
+        self,
+        group: _Group,
+        graph: str,
+        interface: TypeDef,
+        selections: list[Selection],
+        path: tuple[str, ...],
+        display: tuple[str, ...],
+        sel: SelectionNode,
+        provided: FieldSet | None,
+    ) -> set[_Group]:
+        """`graph` knows this interface only as an object: concrete types need a jump."""
+        name = interface.name
+        own_fields = collect_fields(selections, name, lambda cond, t: cond in (None, t))
+        touched = self._plan_object(group, graph, name, own_fields, path, display, sel, provided)
+        concrete = _concrete_selections(selections, name)
+        if not concrete:
+            return touched
+        target = next(
+            (
+                g
+                for g in self.planner.sorted_graphs(set(interface.graphs))
+                if g not in interface.interface_object_in and interface.keys_in(g, True)
+            ),
+            None,
+        )
+        if target is None:
+            raise RequestError(
+                [graphql_error(f"no subgraph can resolve the concrete type of '{name}'")]
+            )
+        hops = self.planner.route(graph, name, target, provided)
+        if hops is None:
+            raise RequestError([graphql_error(f"no key of '{name}' reaches subgraph '{target}'")])
+        final, fragment = self._jump_chain(
+            group, graph, name, hops, path, display, sel, provided, set(), name
+        )
+        touched.add(final)
+        touched |= self._plan_selections(
+            final, target, name, concrete, path, display, fragment, None
+        )
+        return touched
+
+    # -- entity jumps ----------------------------------------------------------------------
+
+    def _plan_jumps(
+        self,
+        group: _Group,
+        graph: str,
+        type_name: str,
+        fields: list[Field],
+        all_fields: list[Field],
+        path: tuple[str, ...],
+        display: tuple[str, ...],
+        sel: SelectionNode,
+        provided: FieldSet | None,
+    ) -> set[_Group]:
+        type_def = self.types[type_name]
+        by_target: dict[tuple[str, str], list[Field]] = {}
+        for item in fields:
+            target, rep_type = self._choose_target(graph, type_def, item, provided, by_target)
+            by_target.setdefault((target, rep_type), []).append(item)
+        client_keys = {f.response_key: (f.name, f.arguments) for f in all_fields}
+        touched: set[_Group] = set()
+        for (target, rep_type), target_fields in by_target.items():
+            hops = self.planner.route(graph, rep_type, target, provided)
+            if hops is None:
+                names = ", ".join(f"{type_name}.{f.name}" for f in target_fields)
+                raise RequestError(
+                    [
+                        graphql_error(
+                            f"cannot plan {names}: no key of '{rep_type}' that subgraph "
+                            f"'{graph}' can provide leads to subgraph '{target}'"
+                        )
+                    ]
+                )
+            # @requires: fetch the required fields first, from where we are.
+            required: list[FieldSet] = []
+            requires_deps: set[_Group] = set()
+            ready: set[str] = set()
+            for item in target_fields:
+                field_def = self._field_def(type_def, rep_type, item.name)
+                requirement = field_def.requires.get(target)
+                if requirement is None:
+                    continue
+                ready.add(item.name)
+                required.append(requirement)
+                requires_deps |= self._plan_field_set(
+                    group, graph, type_name, requirement, path, display, sel, provided, client_keys
+                )
+                requires_deps.add(group)
+            final, fragment = self._jump_chain(
+                group,
+                graph,
+                type_name,
+                hops,
+                path,
+                display,
+                sel,
+                provided,
+                requires_deps,
+                rep_type,
+                required,
+                client_keys,
+            )
+            touched.add(final)
+            touched |= requires_deps
+            touched |= self._plan_object(
+                final,
+                target,
+                rep_type,
+                target_fields,
+                path,
+                display,
+                fragment,
+                None,
+                frozenset(ready),
+            )
+        return touched
+
+    def _field_def(self, type_def: TypeDef, rep_type: str, name: str) -> FieldDef:
+        if rep_type != type_def.name:
+            return self.types[rep_type].fields[name]
+        return type_def.fields[name]
+
+    def _choose_target(
+        self,
+        graph: str,
+        type_def: TypeDef,
+        item: Field,
+        provided: FieldSet | None,
+        chosen: dict[tuple[str, str], list[Field]],
+    ) -> tuple[str, str]:
+        field_def = type_def.fields[item.name]
+        rep_type = type_def.name
+        candidates = self.planner.sorted_graphs(field_def.resolvable_in)
+        if not candidates:
+            # Declared on the object but served through an @interfaceObject of an interface.
+            for interface in type_def.interfaces:
+                iface = self.types.get(interface)
+                iface_field = iface.fields.get(item.name) if iface else None
+                if iface and iface_field and iface_field.resolvable_in & iface.interface_object_in:
+                    rep_type = interface
+                    candidates = self.planner.sorted_graphs(
+                        iface_field.resolvable_in & iface.interface_object_in
+                    )
+                    break
+        if not candidates:
+            raise RequestError([graphql_error(f"no subgraph resolves {type_def.name}.{item.name}")])
+        for candidate in candidates:
+            if (candidate, rep_type) in chosen:
+                return candidate, rep_type
+        if graph in candidates:
+            return graph, rep_type  # a self-jump, for @requires
+        reachable = [
+            c for c in candidates if self.planner.route(graph, rep_type, c, provided) is not None
+        ]
+        direct = [
+            c for c in reachable if len(self.planner.route(graph, rep_type, c, provided) or ()) == 1
+        ]
+        pick = (direct or reachable or candidates)[0]
+        return pick, rep_type
+
+    def _jump_chain(
+        self,
+        group: _Group,
+        graph: str,
+        type_name: str,
+        hops: tuple[tuple[str, EntityKey], ...],
+        path: tuple[str, ...],
+        display: tuple[str, ...],
+        sel: SelectionNode,
+        provided: FieldSet | None,
+        extra_deps: set[_Group],
+        rep_type: str,
+        required: list[FieldSet] | None = None,
+        client_keys: dict[str, tuple[str, str]] | None = None,
+    ) -> tuple[_Group, SelectionNode]:
+        """Create the fetch groups of a chain of key jumps; return the last and its selection."""
+        previous, previous_sel, previous_graph = group, sel, graph
+        previous_provided = provided
+        data_types = self._data_typenames(type_name, rep_type)
+        for index, (hop_graph, key) in enumerate(hops):
+            last = index == len(hops) - 1
+            previous_sel.add_field("__typename", "__typename")
+            rep_fields = list(
+                self._add_internal_fields(
+                    previous,
+                    previous_graph,
+                    type_name,
+                    key.fields,
+                    previous_sel,
+                    previous_provided,
+                    client_keys if previous is group else None,
+                )
+            )
+            deps = {previous}
+            if last:
+                deps |= extra_deps
+                for requirement in required or ():
+                    rep_fields.extend(
+                        self._representation_fields(type_name, requirement, client_keys)
+                    )
+            key_id = ("entity", hop_graph, path, frozenset(d.id for d in deps))
+            hop = self._group(key_id, hop_graph, path, display, True, deps)
+            representation = EntityRepresentation(rep_type, _merge_rep_fields(rep_fields))
+            for data_type in data_types:
+                existing = hop.entities.get(data_type)
+                if existing is not None:
+                    representation = EntityRepresentation(
+                        rep_type, _merge_rep_fields([*existing.fields, *representation.fields])
+                    )
+                hop.entities[data_type] = representation
+            previous_sel = hop.selection.add_fragment(rep_type)
+            previous, previous_graph, previous_provided = hop, hop_graph, None
+        return previous, previous_sel
+
+    def _data_typenames(self, type_name: str, rep_type: str) -> list[str]:
+        """Which __typename values in the data this jump applies to."""
+        type_def = self.types[type_name]
+        if type_def.kind == "object":
+            return [type_name]
+        # An interface (object) position: its own name, or any implementation once resolved.
+        return [type_name, *self.planner.supergraph.possible_types.get(type_name, ())]
+
+    def _add_internal_fields(
+        self,
+        group: _Group,
+        graph: str,
+        type_name: str,
+        fields: FieldSet,
+        sel: SelectionNode,
+        provided: FieldSet | None,
+        client_keys: dict[str, tuple[str, str]] | None,
+    ) -> list[RepresentationField]:
+        """Add key fields to a fetch (they are always local there); return how to read them."""
+        out: list[RepresentationField] = []
+        type_def = self.types[type_name]
+        for item in fields.fields_for(type_name, self.planner.is_subtype):
+            response_key = self._internal_key(item, client_keys)
+            field_def = type_def.fields.get(item.name)
+            composite = item.selections is not None
+            child = sel.add_field(response_key, item.name, item.arguments, composite=composite)
+            children = None
+            if child is not None and item.selections is not None and field_def is not None:
+                children = tuple(
+                    self._add_internal_fields(
+                        group,
+                        graph,
+                        field_def.type_name,
+                        item.selections,
+                        child,
+                        _provided_child(provided, type_name, item.name, self.planner),
+                        None,
+                    )
+                )
+            out.append(RepresentationField(item.name, response_key, children))
+        return out
+
+    def _plan_field_set(
+        self,
+        group: _Group,
+        graph: str,
+        type_name: str,
+        fields: FieldSet,
+        path: tuple[str, ...],
+        display: tuple[str, ...],
+        sel: SelectionNode,
+        provided: FieldSet | None,
+        client_keys: dict[str, tuple[str, str]] | None,
+    ) -> set[_Group]:
+        """Plan a @requires field set as if the client had asked for it here."""
+        selections = _field_set_selections(fields, client_keys)
+        return self._plan_selections(
+            group, graph, type_name, selections, path, display, sel, provided
+        )
+
+    def _representation_fields(
+        self, type_name: str, fields: FieldSet, client_keys: dict[str, tuple[str, str]] | None
+    ) -> list[RepresentationField]:
+        out: list[RepresentationField] = []
+        for item in fields.fields_for(type_name, self.planner.is_subtype):
+            children = None
+            if item.selections is not None:
+                child_type = self.types[type_name].fields[item.name].type_name
+                children = tuple(self._representation_fields(child_type, item.selections, None))
+            out.append(
+                RepresentationField(
+                    item.name, self._internal_key(item, client_keys), children, is_key=False
+                )
+            )
+        return out
+
+    @staticmethod
+    def _internal_key(item: FieldSetField, client_keys: dict[str, tuple[str, str]] | None) -> str:
+        """The response key for a field the gateway needs; aliased if the client uses the name."""
+        used = (client_keys or {}).get(item.name)
+        if used is None or used == (item.name, item.arguments):
+            return item.name
+        return f"__bm_{item.name}"
+
+    # -- output ----------------------------------------------------------------------------
+
+    def _finish(self) -> QueryPlan:
+        nodes: dict[int, PlanNode] = {}
+        fetches: dict[int, FetchNode] = {}
+        for group in self.groups:
+            fetch = self._fetch_node(group)
+            fetches[group.id] = fetch
+            nodes[group.id] = (
+                FlattenNode(group.path, ".".join(group.display), fetch)
+                if group.is_entity
+                else fetch
+            )
+        depth: dict[int, int] = {}
+
+        def level(group: _Group) -> int:
+            if group.id not in depth:
+                depth[group.id] = 1 + max((level(d) for d in group.deps), default=-1)
+            return depth[group.id]
+
+        stages: dict[int, dict[int, list[PlanNode]]] = {}
+        for group in self.groups:
+            stages.setdefault(group.stage, {}).setdefault(level(group), []).append(nodes[group.id])
+        sequence: list[PlanNode] = []
+        for stage in sorted(stages):
+            for lvl in sorted(stages[stage]):
+                items = stages[stage][lvl]
+                sequence.append(items[0] if len(items) == 1 else ParallelNode(items))
+        root: PlanNode | None
+        if not sequence:
+            root = None
+        elif len(sequence) == 1:
+            root = sequence[0]
+        else:
+            root = SequenceNode(sequence)
+        return QueryPlan(self.operation.kind, root, len(self.groups))
+
+    def _fetch_node(self, group: _Group) -> FetchNode:
+        variables = sorted(
+            (group.variables | group.selection.variables())
+            & set(self.operation.variable_definitions)
+        )
+        declared = [f"${v}: {self.operation.variable_definitions[v]}" for v in variables]
+        body = group.selection.print()
+        if group.is_entity:
+            declared.insert(0, "$representations: [_Any!]!")
+            body = f"{{ _entities(representations: $representations) {body} }}"
+            response_keys = tuple(
+                key
+                for entry in group.selection.entries.values()
+                for key in entry.children.used_keys()  # type: ignore[union-attr]
+            )
+            kind = "query"
+        else:
+            response_keys = tuple(group.selection.used_keys())
+            kind = self.operation.kind
+        name = ""
+        if self.operation.name:
+            name = f"{self.operation.name}__{group.graph}__{group.id}"
+        header = kind + (f" {name}" if name else "")
+        if declared:
+            header += "(" + ", ".join(declared) + ")"
+        return FetchNode(
+            id=group.id,
+            subgraph=group.graph,
+            operation=f"{header} {body}",
+            operation_kind=kind,
+            variable_names=tuple(variables),
+            entities=dict(group.entities) if group.is_entity else None,
+            response_keys=tuple(dict.fromkeys(response_keys)),
+            depends_on=tuple(sorted(d.id for d in group.deps)),
+        )
+
+
+def _merge_rep_fields(fields: list[RepresentationField]) -> tuple[RepresentationField, ...]:
+    merged: dict[str, RepresentationField] = {}
+    for item in fields:
+        existing = merged.get(item.name)
+        if existing is None or existing.children is None or item.children is None:
+            merged.setdefault(item.name, item)
+            continue
+        merged[item.name] = RepresentationField(
+            item.name,
+            existing.response_key,
+            _merge_rep_fields([*existing.children, *item.children]),
+        )
+    return tuple(merged.values())
+
+
+def _field_set_selections(
+    fields: FieldSet, client_keys: dict[str, tuple[str, str]] | None
+) -> list[Selection]:
+    out: list[Selection] = []
+    for item in fields.items:
+        if isinstance(item, FieldSetField):
+            response_key = _PlanBuilder._internal_key(item, client_keys)
+            out.append(
+                Field(
+                    response_key,
+                    item.name,
+                    item.arguments,
+                    "",
+                    (),
+                    _field_set_selections(item.selections, None)
+                    if item.selections is not None
+                    else None,
+                    frozenset(),
+                )
+            )
+        else:
+            out.append(
+                Fragment(item.type_condition, (), _field_set_selections(item.selections, None))
+            )
+    return out
+
+
+def _concrete_selections(selections: list[Selection], interface: str) -> list[Selection]:
+    """The parts of a selection that need the concrete type behind an interface object."""
+    out: list[Selection] = []
+    for item in selections:
+        if isinstance(item, Field):
+            if item.name == "__typename":
+                out.append(item)
+        elif item.type_condition in (None, interface):
+            inner = _concrete_selections(item.selections, interface)
+            if inner:
+                out.append(Fragment(item.type_condition, item.conditions, inner))
+        else:
+            out.append(item)
+    return out
