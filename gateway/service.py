@@ -69,7 +69,10 @@ class Gateway:
         *,
         subgraph_timeout: float = 30.0,
         cache_size: int = 1000,
+        forward_headers: tuple[str, ...] = (),
     ) -> None:
+        # Only these client headers reach subgraphs: hop-by-hop ones (length, host) never may.
+        self.forward_headers = tuple(h.lower() for h in forward_headers)
         self.supergraph = load_supergraph(supergraph_sdl)
         self.api_schema = self.supergraph.api_schema
         self.planner = Planner(self.supergraph)
@@ -101,7 +104,10 @@ class Gateway:
             variables = self._coerce_variables(prepared, request.variables)
         except RequestError as error:
             return GatewayResponse({"errors": error.errors}, "request_error")
-        state = await self.executor.run(prepared.plan, variables, headers)
+        forwarded = {
+            name: headers[name] for name in self.forward_headers if headers and name in headers
+        }
+        state = await self.executor.run(prepared.plan, variables, forwarded)
         if prepared.introspection is not None:
             state.data.update(self._introspect(prepared, variables, state.errors))
         data = prepared.projector.project(state.data, variables, state.errors, state.fetch_failed)
@@ -170,7 +176,7 @@ class Gateway:
         )
         if isinstance(coerced, list):
             raise RequestError([_clean(e.formatted) for e in coerced])
-        return coerced
+        return coerced.coerced
 
     def _introspect(
         self, prepared: PreparedOperation, variables: dict[str, Any], errors: list[dict[str, Any]]

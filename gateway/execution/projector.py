@@ -30,12 +30,30 @@ _BUBBLE = object()  # a non-null violation travelling up to the nearest nullable
 
 
 @dataclass(slots=True)
-class _CompiledField:
-    response_key: str
-    name: str
+class _Occurrence:
     type: GraphQLOutputType | None  # None for __typename and introspection
     selections: list[Selection] | None
     conditions: tuple[Condition, ...]
+
+
+@dataclass(slots=True)
+class _CompiledField:
+    """One response key of an object, with every place the client selected it."""
+
+    response_key: str
+    name: str
+    occurrences: list[_Occurrence]
+    conditional: bool
+    # Sub-selections merged per set of kept occurrences; kept here so they live with the plan.
+    merged: dict[tuple[int, ...], list[Selection] | None]
+
+    def selections(self, kept: tuple[int, ...]) -> list[Selection] | None:
+        found = self.merged.get(kept)
+        if found is None and kept not in self.merged:
+            parts = [s for i in kept for s in (self.occurrences[i].selections or ())]
+            found = parts if any(self.occurrences[i].selections is not None for i in kept) else None
+            self.merged[kept] = found
+        return found
 
 
 class Projector:
@@ -69,26 +87,28 @@ class Projector:
     def _compile(self, selections: list[Selection], type_name: str) -> list[_CompiledField]:
         parent = self.schema.get_type(type_name)
         fields = getattr(parent, "fields", {}) if parent is not None else {}
-        out: list[_CompiledField] = []
+        out: dict[str, _CompiledField] = {}
 
         def visit(items: list[Selection], conditions: tuple[Condition, ...]) -> None:
             for item in items:
                 if isinstance(item, Field):
                     definition = fields.get(item.name)
-                    out.append(
-                        _CompiledField(
-                            item.response_key,
-                            item.name,
-                            definition.type if definition is not None else None,
-                            item.selections,
-                            conditions + item.conditions,
-                        )
+                    occurrence = _Occurrence(
+                        definition.type if definition is not None else None,
+                        item.selections,
+                        conditions + item.conditions,
                     )
+                    compiled = out.get(item.response_key)
+                    if compiled is None:
+                        compiled = _CompiledField(item.response_key, item.name, [], False, {})
+                        out[item.response_key] = compiled
+                    compiled.occurrences.append(occurrence)
+                    compiled.conditional = compiled.conditional or bool(occurrence.conditions)
                 elif self._applies(item, type_name):
                     visit(item.selections, conditions + item.conditions)
 
         visit(selections, ())
-        return out
+        return list(out.values())
 
     def _applies(self, fragment: Fragment, type_name: str) -> bool:
         condition = fragment.type_condition
@@ -139,26 +159,30 @@ class _Run:
         else:
             type_name = parent.name
         out: dict[str, Any] = {}
-        merged: dict[str, list[_CompiledField]] = {}
         for compiled in self.projector.fields_for(selections, type_name):
-            if compiled.conditions and not self._kept(compiled.conditions):
-                continue
-            merged.setdefault(compiled.response_key, []).append(compiled)
-        for key, occurrences in merged.items():
-            first = occurrences[0]
-            if first.name == "__typename":
+            occurrences = compiled.occurrences
+            if compiled.conditional:
+                kept = tuple(i for i, o in enumerate(occurrences) if self._kept(o.conditions))
+                if not kept:
+                    continue
+            else:
+                kept = tuple(range(len(occurrences)))
+            key = compiled.response_key
+            if compiled.name == "__typename":
                 out[key] = type_name
                 continue
-            if first.type is None:  # introspection, answered by graphql-core already
+            field_type = occurrences[kept[0]].type
+            if field_type is None:  # introspection, answered by graphql-core already
                 out[key] = obj.get(key)
                 continue
-            if len(occurrences) == 1:
-                selections_for_key = first.selections
-            else:
-                selections_for_key = [s for o in occurrences for s in (o.selections or ())] or None
-            present = key in obj
             value = self.complete(
-                first.type, obj.get(key), selections_for_key, (path, key), present, parent, first
+                field_type,
+                obj.get(key),
+                compiled.selections(kept),
+                (path, key),
+                key in obj,
+                parent,
+                compiled,
             )
             if value is _BUBBLE:
                 return _BUBBLE

@@ -61,7 +61,7 @@ class Operation:
     kind: str  # query | mutation | subscription
     name: str | None
     selections: list[Selection]
-    variable_definitions: dict[str, str] = field(default_factory=dict)  # name -> printed type
+    variable_definitions: dict[str, str] = field(default_factory=dict)  # name -> type = default
 
 
 def find_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
@@ -75,8 +75,11 @@ def normalize(document: DocumentNode, operation: OperationDefinitionNode) -> Ope
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
+    # Printed with defaults: a nullable variable with a default may fill a non-null position.
     variable_definitions = {
-        v.variable.name.value: print_ast(v.type) for v in operation.variable_definitions or ()
+        v.variable.name.value: print_ast(v.type)
+        + (f" = {print_ast(v.default_value)}" if v.default_value else "")
+        for v in operation.variable_definitions or ()
     }
     return Operation(
         kind=operation.operation.value,
@@ -168,7 +171,7 @@ def _selections(
 def collect_fields(
     selections: list[Selection],
     type_name: str,
-    applies: Callable[[str | None, str], bool],
+    applies: Callable[[str, str | None], bool],  # (runtime type, type condition)
     inherited: tuple[Condition, ...] = (),
 ) -> list[Field]:
     """The fields selected on an object of `type_name`, in order, same keys merged.
@@ -197,7 +200,7 @@ def collect_fields(
                     )
                 elif item.selections is not None and existing.selections is not None:
                     existing.selections.extend(item.selections)
-            elif applies(item.type_condition, type_name):
+            elif applies(type_name, item.type_condition):
                 visit(item.selections, conditions + item.conditions)
 
     visit(selections, inherited)

@@ -282,6 +282,48 @@ class _PlanBuilder:
             return False
         return graph not in field_def.requires or field_def.name in requires_ready
 
+    def _subtree_local(
+        self,
+        graph: str,
+        type_name: str,
+        field_def: FieldDef,
+        item: Field,
+        provided: FieldSet | None,
+    ) -> bool:
+        """Whether a field's value type can be completed in `graph`.
+
+        Below a value type (no key) there is nowhere to jump, so a field whose selection
+        reaches outside what `graph` offers there must be fetched from elsewhere whole.
+        """
+        if item.selections is None:
+            return True
+        child_type = self.types.get(field_def.type_name)
+        if child_type is None or child_type.kind not in _COMPOSITE or child_type.keys:
+            return True
+        child_provided = field_def.provides.get(graph) or _provided_child(
+            provided, type_name, item.name, self.planner
+        )
+        runtimes = (
+            [child_type.name]
+            if child_type.kind == "object" or graph in child_type.interface_object_in
+            else self.planner.runtime_types(child_type, graph)
+        )
+        for runtime in runtimes:
+            runtime_def = self.types[runtime]
+            if runtime_def.keys:
+                continue  # an entity: whatever is missing can be fetched through its key
+            for child in collect_fields(item.selections, runtime, self.planner.is_subtype):
+                if child.name == "__typename":
+                    continue
+                child_def = runtime_def.fields.get(child.name)
+                if child_def is None or not self._is_local(
+                    graph, runtime, child_def, child_provided, frozenset()
+                ):
+                    return False
+                if not self._subtree_local(graph, runtime, child_def, child, child_provided):
+                    return False
+        return True
+
     def _plan_object(
         self,
         group: _Group,
@@ -306,7 +348,9 @@ class _PlanBuilder:
                 raise RequestError(
                     [graphql_error(f"Cannot query field '{item.name}' on type '{type_name}'.")]
                 )
-            if not self._is_local(graph, type_name, field_def, provided, requires_ready):
+            if not self._is_local(
+                graph, type_name, field_def, provided, requires_ready
+            ) or not self._subtree_local(graph, type_name, field_def, item, provided):
                 remaining.append(item)
                 continue
             touched |= self._add_client_field(
@@ -384,7 +428,7 @@ class _PlanBuilder:
     ) -> set[_Group]:
         """`graph` knows this interface only as an object: concrete types need a jump."""
         name = interface.name
-        own_fields = collect_fields(selections, name, lambda cond, t: cond in (None, t))
+        own_fields = collect_fields(selections, name, lambda t, cond: cond in (None, t))
         touched = self._plan_object(group, graph, name, own_fields, path, display, sel, provided)
         concrete = _concrete_selections(selections, name)
         if not concrete:
@@ -393,7 +437,8 @@ class _PlanBuilder:
             (
                 g
                 for g in self.planner.sorted_graphs(set(interface.graphs))
-                if g not in interface.interface_object_in and interface.keys_in(g, True)
+                if g not in interface.interface_object_in
+                and interface.keys_in(g, resolvable_only=True)
             ),
             None,
         )

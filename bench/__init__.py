@@ -1,0 +1,1 @@
+"""The public federation gateway benchmark, self-contained: its data and its four subgraphs."""

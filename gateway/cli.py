@@ -1,0 +1,195 @@
+"""The `brand-matrix` console script: serve a supergraph, or print the plan of an operation."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from graphql import GraphQLError
+
+from gateway.errors import RequestError, SupergraphError
+
+if TYPE_CHECKING:
+    from gateway.service import Gateway
+
+PROG = "brand-matrix"
+EXIT_OK, EXIT_REQUEST_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    """A failure the user can fix (bad file, bad supergraph): one line on stderr, no traceback."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse exits for --help, --version and usage errors
+        return _exit_code(exit_.code)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.run(args))
+    except CliError as error:
+        print(f"{PROG}: error: {_one_line(str(error))}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description="GraphQL Federation v2 gateway")
+    parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve a supergraph over HTTP")
+    serve.add_argument("--supergraph", required=True, metavar="FILE", help="supergraph SDL file")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=_port, default=4000, help="port to bind (default 4000)")
+    serve.add_argument(
+        "--subgraph-timeout",
+        type=_positive_float,
+        default=30.0,
+        metavar="S",
+        help="seconds to wait for each subgraph request (default 30)",
+    )
+    serve.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug"],
+        help="server log level (default info)",
+    )
+    serve.set_defaults(run=_serve)
+
+    plan = commands.add_parser("plan", help="print the query plan of an operation")
+    plan.add_argument("--supergraph", required=True, metavar="FILE", help="supergraph SDL file")
+    plan.add_argument(
+        "--query", required=True, metavar="FILE", help="operation document file, or - for stdin"
+    )
+    plan.add_argument("--operation-name", metavar="NAME", help="operation to plan")
+    plan.set_defaults(run=_plan)
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    # Imported here so `plan` and `--version` do not pay for the server stack.
+    import uvicorn
+
+    from gateway.http import create_app
+
+    gateway = _load_gateway(args.supergraph, subgraph_timeout=args.subgraph_timeout)
+    uvicorn.run(
+        create_app(gateway),
+        host=args.host,
+        port=args.port,
+        loop="uvloop" if _importable("uvloop") else "asyncio",
+        http="httptools" if _importable("httptools") else "h11",
+        workers=1,
+        log_level=args.log_level,
+        lifespan="on",
+    )
+    return EXIT_OK
+
+
+def _plan(args: argparse.Namespace) -> int:
+    gateway = _load_gateway(args.supergraph)
+    try:
+        query = _read_query(args.query)
+        try:
+            plan = gateway.plan(query, args.operation_name)
+        except RequestError as error:
+            for item in error.errors:
+                print(_format_error(item), file=sys.stderr)
+            return EXIT_REQUEST_ERROR
+        print(plan)
+        return EXIT_OK
+    finally:
+        asyncio.run(gateway.aclose())
+
+
+def _load_gateway(path: str, *, subgraph_timeout: float = 30.0) -> Gateway:
+    sdl = _read_text(path, what="supergraph")
+    from gateway.service import Gateway  # looked up per call, so tests can stand one in
+
+    try:
+        return Gateway(sdl, subgraph_timeout=subgraph_timeout)
+    except SupergraphError as error:
+        raise CliError(f"invalid supergraph {path}: {error}") from None
+    except GraphQLError as error:
+        raise CliError(f"invalid supergraph {path}: {error.message}") from None
+
+
+def _read_query(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    return _read_text(path, what="query")
+
+
+def _read_text(path: str, *, what: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise CliError(f"cannot read {what} file {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise CliError(f"cannot read {what} file {path}: not UTF-8 text") from None
+
+
+def _format_error(error: dict[str, Any]) -> str:
+    locations = error.get("locations") or []
+    where = ", ".join(f"{loc['line']}:{loc['column']}" for loc in locations)
+    return f"error: {error['message']}" + (f" (at {where})" if where else "")
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port out of range 0-65535: {port}")
+    return port
+
+
+def _positive_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not number > 0:  # also rejects nan
+        raise argparse.ArgumentTypeError(f"must be greater than 0: {value}")
+    return number
+
+
+def _importable(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def _version() -> str:
+    try:
+        return metadata.version(PROG)
+    except metadata.PackageNotFoundError:  # running from a source tree that is not installed
+        return "unknown (not installed)"
+
+
+def _exit_code(code: str | int | None) -> int:
+    if code is None:
+        return EXIT_OK
+    return code if isinstance(code, int) else EXIT_USAGE
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,90 @@
+"""The GraphQL endpoint: HTTP request in, gateway execution, GraphQL response out."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from gateway.http.body import read_body
+from gateway.http.decoding import decode_json_body, decode_query_params
+from gateway.http.errors import HttpError
+from gateway.http.negotiation import choose_response_type, is_json_content_type
+from gateway.http.responses import error_response, graphql_response, status_for
+from gateway.service import GraphQLRequest
+
+if TYPE_CHECKING:
+    from gateway.service import Gateway
+
+logger = logging.getLogger("gateway.http")
+
+_ALLOWED_METHODS = "GET, POST"
+
+
+class GraphQLEndpoint:
+    """An ASGI app rather than a request function, so that Starlette routes every method here
+    and the endpoint itself answers the ones it refuses with a GraphQL-shaped 405."""
+
+    def __init__(self, gateway: Gateway, *, max_body_size: int) -> None:
+        self._gateway = gateway
+        self._max_body_size = max_body_size
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await self.handle(Request(scope, receive))
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        if request.method not in ("GET", "POST"):
+            return error_response(
+                f"Method {request.method} is not allowed; use GET or POST",
+                status=405,
+                headers={"Allow": _ALLOWED_METHODS},
+            )
+        media_type = choose_response_type(request.headers.get("accept"))
+        if media_type is None:
+            return error_response(
+                "None of the accepted media types is supported; accept "
+                "application/graphql-response+json or application/json",
+                status=406,
+            )
+        try:
+            graphql_request = await self._decode(request)
+        except HttpError as error:
+            return error_response(
+                error.message, status=error.status, media_type=media_type, headers=error.headers
+            )
+        return await self._execute(request, graphql_request, media_type)
+
+    async def _decode(self, request: Request) -> GraphQLRequest:
+        if request.method == "GET":
+            return decode_query_params(request.query_params)
+        if not is_json_content_type(request.headers.get("content-type")):
+            raise HttpError(415, "Unsupported Content-Type; send application/json")
+        return decode_json_body(await read_body(request, self._max_body_size))
+
+    async def _execute(
+        self, request: Request, graphql_request: GraphQLRequest, media_type: str
+    ) -> Response:
+        is_get = request.method == "GET"
+        try:
+            result = await self._gateway.execute(
+                graphql_request, allow_mutations=not is_get, headers=request.headers
+            )
+            headers = dict(result.headers)
+            if result.kind == "operation_not_allowed":
+                headers["Allow"] = "POST"
+            # Serializing inside the try: a body orjson cannot encode is our failure, a 500.
+            return graphql_response(
+                result.body,
+                status=status_for(result.kind, media_type),
+                media_type=media_type,
+                headers=headers,
+            )
+        except Exception:
+            logger.exception(
+                "GraphQL request failed (operation %r)", graphql_request.operation_name
+            )
+            return error_response("Internal server error", status=500, media_type=media_type)
