@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import importlib.util
 import sys
 from importlib import metadata
@@ -64,6 +65,19 @@ def _build_parser() -> argparse.ArgumentParser:
         help="seconds to wait for each subgraph request (default 30)",
     )
     serve.add_argument(
+        "--in-process",
+        metavar="MODULE:FUNCTION",
+        help="serve subgraphs in-process: FUNCTION() returns {subgraph name: ASGI app}; "
+        "subgraphs it does not name are reached over HTTP at their supergraph URL",
+    )
+    serve.add_argument(
+        "--forward-header",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="client request header to pass on to subgraphs (repeatable)",
+    )
+    serve.add_argument(
         "--log-level",
         default="info",
         choices=["critical", "error", "warning", "info", "debug"],
@@ -87,7 +101,12 @@ def _serve(args: argparse.Namespace) -> int:
 
     from gateway.http import create_app
 
-    gateway = _load_gateway(args.supergraph, subgraph_timeout=args.subgraph_timeout)
+    gateway = _load_gateway(
+        args.supergraph,
+        subgraph_timeout=args.subgraph_timeout,
+        in_process=args.in_process,
+        forward_headers=tuple(args.forward_header),
+    )
     uvicorn.run(
         create_app(gateway),
         host=args.host,
@@ -117,16 +136,48 @@ def _plan(args: argparse.Namespace) -> int:
         asyncio.run(gateway.aclose())
 
 
-def _load_gateway(path: str, *, subgraph_timeout: float = 30.0) -> Gateway:
+def _load_gateway(
+    path: str,
+    *,
+    subgraph_timeout: float = 30.0,
+    in_process: str | None = None,
+    forward_headers: tuple[str, ...] = (),
+) -> Gateway:
     sdl = _read_text(path, what="supergraph")
     from gateway.service import Gateway  # looked up per call, so tests can stand one in
 
+    transports = _in_process_transports(in_process, subgraph_timeout) if in_process else None
     try:
-        return Gateway(sdl, subgraph_timeout=subgraph_timeout)
+        return Gateway(
+            sdl,
+            transports,
+            subgraph_timeout=subgraph_timeout,
+            forward_headers=forward_headers,
+        )
     except SupergraphError as error:
         raise CliError(f"invalid supergraph {path}: {error}") from None
     except GraphQLError as error:
         raise CliError(f"invalid supergraph {path}: {error.message}") from None
+
+
+def _in_process_transports(spec: str, timeout: float) -> dict[str, Any]:
+    """Load `module:function` and wrap each ASGI app it returns in an in-process transport."""
+    from gateway.transport.asgi import AsgiTransport
+
+    module_name, _, function_name = spec.partition(":")
+    if not module_name or not function_name:
+        raise CliError(f"--in-process wants MODULE:FUNCTION, got {spec!r}")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        raise CliError(f"cannot import {module_name!r} for --in-process: {error}") from None
+    factory = getattr(module, function_name, None)
+    if not callable(factory):
+        raise CliError(f"{module_name} has no function {function_name!r}")
+    apps = factory()
+    if not isinstance(apps, dict) or not apps:
+        raise CliError(f"{spec}() must return a non-empty dict of subgraph name -> ASGI app")
+    return {name: AsgiTransport(name, app, timeout=timeout) for name, app in apps.items()}
 
 
 def _read_query(path: str) -> str:

@@ -48,11 +48,14 @@ class StubGateway:
         transports: Mapping[str, Any] | None = None,
         *,
         subgraph_timeout: float = 30.0,
+        forward_headers: tuple[str, ...] = (),
     ) -> None:
         if StubGateway.fail_with is not None:
             raise StubGateway.fail_with
         self.supergraph_sdl = supergraph_sdl
         self.subgraph_timeout = subgraph_timeout
+        self.transports = transports
+        self.forward_headers = forward_headers
         self.closed = False
         StubGateway.instances.append(self)
 
@@ -355,3 +358,40 @@ def test_serve_subprocess_answers_health(tmp_path: Path) -> None:
     assert process.returncode in (0, -signal.SIGTERM), log
     assert "Application shutdown complete" in log  # the lifespan ran: the gateway was closed
     assert "Traceback" not in log
+
+
+# --- in-process subgraphs -------------------------------------------------------------------
+
+
+async def test_in_process_subgraphs_are_served_without_sockets(tmp_path: Path) -> None:
+    path = tmp_path / "supergraph.graphql"
+    path.write_text(supergraph_sdl(), encoding="utf-8")
+    built = cli._load_gateway(
+        str(path),
+        in_process="tests.gateway.tiny_federation:in_process_apps",
+        forward_headers=("authorization",),
+    )
+    try:
+        response = await built.execute(gateway.service.GraphQLRequest('{ hello(name: "cli") }'))
+    finally:
+        await built.aclose()
+    assert response.body == {"data": {"hello": "Hello, cli!"}}
+    assert built.forward_headers == ("authorization",)
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("no_colon", "wants MODULE:FUNCTION"),
+        ("no_such_module_here:apps", "cannot import 'no_such_module_here'"),
+        ("tests.gateway.tiny_federation:absent", "has no function 'absent'"),
+        ("tests.gateway.tiny_federation:supergraph_sdl", "must return a non-empty dict"),
+    ],
+)
+def test_bad_in_process_spec_exits_2_with_one_line(
+    spec: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "supergraph.graphql"
+    path.write_text(supergraph_sdl(), encoding="utf-8")
+    assert cli.main(["serve", "--supergraph", str(path), "--in-process", spec]) == 2
+    assert message in one_error_line(capsys.readouterr().err)

@@ -34,6 +34,11 @@ def subgraph_app() -> GraphQL:
     return GraphQL(schema)
 
 
+def in_process_apps() -> dict[str, GraphQL]:
+    """For `brand-matrix serve --in-process tests.gateway.tiny_federation:in_process_apps`."""
+    return {SUBGRAPH_NAME: subgraph_app()}
+
+
 def supergraph_sdl(subgraph_url: str = "http://127.0.0.1:9/graphql") -> str:
     """The supergraph; `subgraph_url` only matters when no in-process transport is given."""
     return _SUPERGRAPH.replace("SUBGRAPH_URL", subgraph_url)
