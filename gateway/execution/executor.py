@@ -13,15 +13,15 @@ from typing import Any
 import orjson
 
 from gateway.errors import graphql_error
-from gateway.execution.merge import Path, deep_merge, objects_at
+from gateway.execution.merge import Path, deep_merge, objects_at, objects_with_paths
+from gateway.execution.representations import representation_builder
 from gateway.planning.plan import (
-    EntityRepresentation,
+    EntitySection,
     FetchNode,
     FlattenNode,
     ParallelNode,
     PlanNode,
     QueryPlan,
-    RepresentationField,
     SequenceNode,
 )
 from gateway.transport.base import SubgraphRequest, SubgraphTransport, TransportError
@@ -56,9 +56,12 @@ class Executor:
 
     async def _run_node(self, node: PlanNode, state: ExecutionState) -> None:
         if isinstance(node, FetchNode):
-            await self._root_fetch(node, state)
+            if node.sections:
+                await self._entity_fetch(node, state)
+            else:
+                await self._root_fetch(node, state)
         elif isinstance(node, FlattenNode):
-            await self._entity_fetch(node, state)
+            await self._entity_fetch(node.node, state)
         elif isinstance(node, SequenceNode):
             for child in node.nodes:
                 await self._run_node(child, state)
@@ -73,7 +76,13 @@ class Executor:
         }
         if extra:
             variables.update(extra)
-        return SubgraphRequest(fetch.operation, variables or None, None, state.headers)
+        return SubgraphRequest(
+            fetch.operation,
+            variables or None,
+            None,
+            state.headers,
+            deduplicate=fetch.operation_kind == "query",
+        )
 
     async def _send(
         self, fetch: FetchNode, request: SubgraphRequest, state: ExecutionState
@@ -102,104 +111,119 @@ class Executor:
         for error in response.get("errors") or ():
             state.errors.append(_subgraph_error(fetch, error, _root_path(error)))
 
-    async def _entity_fetch(self, flatten: FlattenNode, state: ExecutionState) -> None:
-        fetch = flatten.node
-        entities = fetch.entities or {}
-        representations: list[dict[str, Any]] = []
-        rep_paths: list[Path] = []
-        index_by_rep: dict[bytes, int] = {}
-        targets: list[tuple[dict[str, Any], int]] = []
-        for obj, path in objects_at(state.data, flatten.path):
-            spec = entities.get(obj.get("__typename"))  # type: ignore[arg-type]
-            if spec is None:
-                continue
-            representation = _representation(obj, spec)
-            if representation is None:
-                continue
-            digest = orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
-            index = index_by_rep.get(digest)
-            if index is None:
-                index = len(representations)
-                index_by_rep[digest] = index
-                representations.append(representation)
-                rep_paths.append(path)
-            targets.append((obj, index))
-        if not representations:
+    async def _entity_fetch(self, fetch: FetchNode, state: ExecutionState) -> None:
+        # Sections that share a variable share its representation list and its dedup index.
+        shared: dict[str, tuple[list[dict[str, Any]], dict[bytes, int]]] = {}
+        collected = []
+        for section in fetch.sections:
+            reps, index = shared.setdefault(section.variable, ([], {}))
+            collected.append((reps, _collect(state.data, section, reps, index)))
+        if not any(reps for reps, _ in shared.values()):
             return
-        request = self._request(fetch, state, {"representations": representations})
-        response = await self._send(fetch, request, state)
+        extra = {variable: reps for variable, (reps, _) in shared.items()}
+        response = await self._send(fetch, self._request(fetch, state, extra), state)
         if isinstance(response, TransportError):
             state.fetch_failed = True
-            first = fetch.response_keys[:1]
-            state.errors.append(_fetch_error(fetch, response, [*rep_paths[0], *first]))
+            for section, (_, targets) in zip(fetch.sections, collected, strict=True):
+                if targets:
+                    paths = _paths_of(state.data, [(section, targets)])
+                    first = [*paths[targets[0][1]], *section.response_keys[:1]]
+                    state.errors.append(_fetch_error(fetch, response, first))
             return
         data = response.get("data")
-        results = data.get("_entities") if isinstance(data, dict) else None
-        if not isinstance(results, list):
-            state.fetch_failed = True
-            results = []
-        for obj, index in targets:
-            if index < len(results) and isinstance(results[index], dict):
-                deep_merge(obj, results[index])
-            else:
+        for section, (_, targets) in zip(fetch.sections, collected, strict=True):
+            if not targets:
+                continue
+            results = data.get(section.alias) if isinstance(data, dict) else None
+            if not isinstance(results, list):
                 state.fetch_failed = True
-        for error in response.get("errors") or ():
-            state.errors.append(_subgraph_error(fetch, error, _entity_path(error, rep_paths)))
+                results = []
+            count = len(results)
+            for obj, index in targets:
+                result = results[index] if index < count else None
+                if type(result) is dict:
+                    deep_merge(obj, result)
+                else:
+                    state.fetch_failed = True
+        errors = response.get("errors")
+        if errors:
+            self._entity_errors(fetch, state, collected, errors)
+
+    def _entity_errors(
+        self,
+        fetch: FetchNode,
+        state: ExecutionState,
+        collected: list[tuple[list[dict[str, Any]], list[tuple[dict[str, Any], int]]]],
+        errors: list[Any],
+    ) -> None:
+        """Rewrite `[alias, i, ...]` paths to the client's path of the i-th representation."""
+        by_alias: dict[str, list[tuple[EntitySection, list[tuple[dict[str, Any], int]]]]] = {}
+        for section, (_, targets) in zip(fetch.sections, collected, strict=True):
+            by_alias.setdefault(section.alias, []).append((section, targets))
+        rep_paths: dict[str, dict[int, Path]] = {}
+        for error in errors:
+            path = error.get("path") if isinstance(error, dict) else None
+            client_path = None
+            if isinstance(path, list) and len(path) >= 2 and path[0] in by_alias:
+                if path[0] not in rep_paths:
+                    rep_paths[path[0]] = _paths_of(state.data, by_alias[path[0]])
+                found = rep_paths[path[0]].get(path[1]) if isinstance(path[1], int) else None
+                if found is not None:
+                    client_path = [*found, *path[2:]]
+            state.errors.append(_subgraph_error(fetch, error, client_path))
 
 
-def _representation(obj: dict[str, Any], spec: EntityRepresentation) -> dict[str, Any] | None:
-    representation: dict[str, Any] = {"__typename": spec.typename}
-    if not _fill(representation, obj, spec.fields):
-        return None
-    return representation
-
-
-def _fill(
-    out: dict[str, Any], obj: dict[str, Any], fields: tuple[RepresentationField, ...]
-) -> bool:
-    for item in fields:
-        value = obj.get(item.response_key, _MISSING)
-        if value is _MISSING or (value is None and item.is_key):
-            if item.is_key:
-                return False
+def _collect(
+    data: dict[str, Any],
+    section: EntitySection,
+    representations: list[dict[str, Any]],
+    index_by_rep: dict[Any, int],
+) -> list[tuple[dict[str, Any], int]]:
+    """Add the representations of the objects at a section's path (deduplicated) and
+    return which representation each object takes its result from."""
+    builders = section.builders
+    if builders is None:
+        builders = {t: representation_builder(s) for t, s in section.entities.items()}
+        section.builders = builders
+    targets: list[tuple[dict[str, Any], int]] = []
+    for obj in objects_at(data, section.path):
+        builder = builders.get(obj.get("__typename"))  # type: ignore[arg-type]
+        if builder is None:
             continue
-        if item.children is not None and value is not None:
-            value = _shape(value, item.children)
-            if value is _MISSING:
-                return False
-        out[item.name] = value
-    return True
+        built = builder(obj)
+        if built is None:
+            continue
+        representation, identity = built
+        try:
+            index = index_by_rep.get(identity)
+        except TypeError:  # a list among @requires values: identify by the JSON instead
+            identity = orjson.dumps(representation)
+            index = index_by_rep.get(identity)
+        if index is None:
+            index = len(representations)
+            index_by_rep[identity] = index
+            representations.append(representation)
+        targets.append((obj, index))
+    return targets
 
 
-def _shape(value: Any, children: tuple[RepresentationField, ...]) -> Any:
-    if isinstance(value, list):
-        return [_shape(v, children) if v is not None else None for v in value]
-    if not isinstance(value, dict):
-        return value
-    nested: dict[str, Any] = {}
-    if "__typename" in value:
-        nested["__typename"] = value["__typename"]
-    if not _fill(nested, value, children):
-        return _MISSING
-    return nested
+def _paths_of(
+    data: dict[str, Any],
+    sections: list[tuple[EntitySection, list[tuple[dict[str, Any], int]]]],
+) -> dict[int, Path]:
+    """Client path of each representation (its first object); only needed for errors."""
+    paths: dict[int, Path] = {}
+    for section, targets in sections:
+        path_by_object = {id(obj): path for obj, path in objects_with_paths(data, section.path)}
+        for obj, index in targets:
+            if index not in paths:
+                paths[index] = path_by_object.get(id(obj), ())
+    return paths
 
 
 def _root_path(error: dict[str, Any]) -> list[str | int] | None:
     path = error.get("path")
     return list(path) if isinstance(path, list) else None
-
-
-def _entity_path(error: dict[str, Any], rep_paths: list[Path]) -> list[str | int] | None:
-    path = error.get("path")
-    if (
-        isinstance(path, list)
-        and len(path) >= 2
-        and path[0] == "_entities"
-        and isinstance(path[1], int)
-        and 0 <= path[1] < len(rep_paths)
-    ):
-        return [*rep_paths[path[1]], *path[2:]]
-    return None
 
 
 def _subgraph_error(fetch: FetchNode, error: Any, path: list[str | int] | None) -> dict[str, Any]:

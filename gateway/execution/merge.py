@@ -10,9 +10,14 @@ Path = tuple[str | int, ...]
 
 def deep_merge(target: dict[str, Any], source: dict[str, Any]) -> None:
     """Merge a subgraph's object into the data already fetched for the same object."""
+    if target.keys().isdisjoint(source):  # the common case: new fields only
+        target.update(source)
+        return
     for key, value in source.items():
         current = target.get(key)
-        if isinstance(current, dict) and isinstance(value, dict):
+        if current is None:
+            target[key] = value
+        elif isinstance(current, dict) and isinstance(value, dict):
             deep_merge(current, value)
         elif isinstance(current, list) and isinstance(value, list) and len(current) == len(value):
             _merge_lists(current, value)
@@ -31,8 +36,31 @@ def _merge_lists(target: list[Any], source: list[Any]) -> None:
             target[index] = value
 
 
-def objects_at(data: Any, path: tuple[str, ...]) -> Iterator[tuple[dict[str, Any], Path]]:
-    """Every object at a response path, walking through lists, with its concrete path."""
+def objects_at(data: dict[str, Any], path: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Every object at a response path, walking through lists (nested lists too)."""
+    current: list[Any] = [data]
+    for key in path:
+        found: list[Any] = []
+        for obj in current:
+            value = obj.get(key)
+            if type(value) is dict:
+                found.append(value)
+            elif type(value) is list:
+                _flatten_into(value, found)
+        current = found
+    return current
+
+
+def _flatten_into(items: list[Any], out: list[Any]) -> None:
+    for item in items:
+        if type(item) is dict:
+            out.append(item)
+        elif type(item) is list:
+            _flatten_into(item, out)
+
+
+def objects_with_paths(data: Any, path: tuple[str, ...]) -> Iterator[tuple[dict[str, Any], Path]]:
+    """Like objects_at, with each object's concrete path (for error messages)."""
     yield from _walk(data, path, 0, ())
 
 

@@ -24,6 +24,7 @@ from graphql import (
 )
 
 from gateway.errors import graphql_error
+from gateway.execution.compiled import CompiledProjector, NeedsSlowPath, ObjectProjector
 from gateway.planning.operation import Condition, Field, Fragment, Operation, Selection
 
 _BUBBLE = object()  # a non-null violation travelling up to the nearest nullable parent
@@ -64,6 +65,10 @@ class Projector:
         root = schema.get_root_type(_operation_type(operation.kind))
         assert root is not None
         self.root_type: GraphQLObjectType = root
+        # Generated fast path, for operations without variable @skip/@include.
+        self._fast: ObjectProjector | None = None
+        if not _has_conditions(operation.selections):
+            self._fast = CompiledProjector(self).root(operation.selections, root.name)
 
     def project(
         self,
@@ -72,6 +77,11 @@ class Projector:
         errors: list[dict[str, Any]],
         fetch_failed: bool,
     ) -> dict[str, Any] | None:
+        if self._fast is not None:
+            try:
+                return self._fast(data)
+            except NeedsSlowPath:
+                pass  # a null where the schema forbids one: the general path reports it
         run = _Run(self, variables, errors, fetch_failed)
         result = run.object(self.operation.selections, self.root_type, data, None, root=True)
         return None if result is _BUBBLE else result
@@ -121,6 +131,15 @@ class Projector:
         if not isinstance(runtime, GraphQLObjectType):
             return False
         return self.schema.is_sub_type(condition_type, runtime)  # type: ignore[arg-type]
+
+
+def _has_conditions(selections: list[Selection]) -> bool:
+    for item in selections:
+        if item.conditions:
+            return True
+        if item.selections and _has_conditions(item.selections):
+            return True
+    return False
 
 
 def _operation_type(kind: str) -> Any:

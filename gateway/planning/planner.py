@@ -17,6 +17,7 @@ from gateway.errors import RequestError, graphql_error
 from gateway.planning.operation import Field, Fragment, Operation, Selection, collect_fields
 from gateway.planning.plan import (
     EntityRepresentation,
+    EntitySection,
     FetchNode,
     FlattenNode,
     ParallelNode,
@@ -61,8 +62,10 @@ class _Route:
 
 
 class Planner:
-    def __init__(self, supergraph: Supergraph) -> None:
+    def __init__(self, supergraph: Supergraph, *, batch: bool = True) -> None:
         self.supergraph = supergraph
+        # Send independent entity fetches to one subgraph in one plan step as one request.
+        self.batch = batch
         self.types = supergraph.types
         self._graph_order = {name: i for i, name in enumerate(supergraph.graphs)}
 
@@ -719,16 +722,12 @@ class _PlanBuilder:
     # -- output ----------------------------------------------------------------------------
 
     def _finish(self) -> QueryPlan:
-        nodes: dict[int, PlanNode] = {}
-        fetches: dict[int, FetchNode] = {}
-        for group in self.groups:
-            fetch = self._fetch_node(group)
-            fetches[group.id] = fetch
-            nodes[group.id] = (
-                FlattenNode(group.path, ".".join(group.display), fetch)
-                if group.is_entity
-                else fetch
-            )
+        """Order the fetch groups into plan steps and render each step's fetches.
+
+        A group's step is one more than its deepest dependency's, so everything a fetch
+        needs is merged before it starts. Within a step, entity fetches to the same subgraph
+        are sent as one request (when batching is on).
+        """
         depth: dict[int, int] = {}
 
         def level(group: _Group) -> int:
@@ -736,14 +735,26 @@ class _PlanBuilder:
                 depth[group.id] = 1 + max((level(d) for d in group.deps), default=-1)
             return depth[group.id]
 
-        stages: dict[int, dict[int, list[PlanNode]]] = {}
+        steps: dict[tuple[int, int], list[_Group]] = {}
         for group in self.groups:
-            stages.setdefault(group.stage, {}).setdefault(level(group), []).append(nodes[group.id])
+            steps.setdefault((group.stage, level(group)), []).append(group)
         sequence: list[PlanNode] = []
-        for stage in sorted(stages):
-            for lvl in sorted(stages[stage]):
-                items = stages[stage][lvl]
-                sequence.append(items[0] if len(items) == 1 else ParallelNode(items))
+        fetch_count = 0
+        for step in sorted(steps):
+            batches: dict[tuple[str, bool], list[_Group]] = {}
+            for group in steps[step]:
+                batch_key = (
+                    (group.graph, group.is_entity)
+                    if self.planner.batch
+                    else (
+                        str(group.id),
+                        group.is_entity,
+                    )
+                )
+                batches.setdefault(batch_key, []).append(group)
+            items = [self._plan_node(batch) for batch in batches.values()]
+            fetch_count += len(items)
+            sequence.append(items[0] if len(items) == 1 else ParallelNode(items))
         root: PlanNode | None
         if not sequence:
             root = None
@@ -751,42 +762,78 @@ class _PlanBuilder:
             root = sequence[0]
         else:
             root = SequenceNode(sequence)
-        return QueryPlan(self.operation.kind, root, len(self.groups))
+        return QueryPlan(self.operation.kind, root, fetch_count)
 
-    def _fetch_node(self, group: _Group) -> FetchNode:
-        variables = sorted(
-            (group.variables | group.selection.variables())
-            & set(self.operation.variable_definitions)
-        )
+    def _plan_node(self, batch: list[_Group]) -> PlanNode:
+        fetch = self._fetch_node(batch)
+        if len(fetch.sections) == 1:
+            section = fetch.sections[0]
+            return FlattenNode(section.path, section.display_path, fetch)
+        return fetch
+
+    def _fetch_node(self, batch: list[_Group]) -> FetchNode:
+        first = batch[0]
+        variable_set: set[str] = set()
+        for group in batch:
+            variable_set |= group.variables | group.selection.variables()
+        variables = sorted(variable_set & set(self.operation.variable_definitions))
         declared = [f"${v}: {self.operation.variable_definitions[v]}" for v in variables]
-        body = group.selection.print()
-        if group.is_entity:
-            declared.insert(0, "$representations: [_Any!]!")
-            body = f"{{ _entities(representations: $representations) {body} }}"
-            response_keys = tuple(
-                key
-                for entry in group.selection.entries.values()
-                for key in entry.children.used_keys()  # type: ignore[union-attr]
-            )
+        sections: list[EntitySection] = []
+        if first.is_entity:
+            # Sections asking the same selection share one `_entities` field (and one
+            # deduplicated representation list); the others get aliased fields of their own.
+            by_selection: dict[str, int] = {}
+            for group in batch:
+                by_selection.setdefault(group.selection.print(), len(by_selection))
+            single = len(by_selection) == 1
+            fields: list[str] = []
+            for selection_text, index in by_selection.items():
+                variable = "representations" if single else f"r{index}"
+                declared.insert(index, f"${variable}: [_Any!]!")
+                target = "_entities" if single else f"_e{index}: _entities"
+                fields.append(f"{target}(representations: ${variable}) {selection_text}")
+            for group in batch:
+                index = by_selection[group.selection.print()]
+                alias = "_entities" if single else f"_e{index}"
+                variable = "representations" if single else f"r{index}"
+                response_keys = tuple(
+                    key
+                    for entry in group.selection.entries.values()
+                    for key in entry.children.used_keys()  # type: ignore[union-attr]
+                )
+                sections.append(
+                    EntitySection(
+                        alias=alias,
+                        variable=variable,
+                        path=group.path,
+                        display_path=".".join(group.display),
+                        entities=dict(group.entities),
+                        response_keys=tuple(dict.fromkeys(response_keys)),
+                    )
+                )
+            body = "{ " + " ".join(fields) + " }"
+            root_keys: tuple[str, ...] = ()
             kind = "query"
         else:
-            response_keys = tuple(group.selection.used_keys())
+            body = first.selection.print()
+            root_keys = tuple(dict.fromkeys(first.selection.used_keys()))
             kind = self.operation.kind
         name = ""
         if self.operation.name:
-            name = f"{self.operation.name}__{group.graph}__{group.id}"
+            name = f"{self.operation.name}__{first.graph}__{first.id}"
         header = kind + (f" {name}" if name else "")
         if declared:
             header += "(" + ", ".join(declared) + ")"
+        dependencies = {d.id for group in batch for d in group.deps}
         return FetchNode(
-            id=group.id,
-            subgraph=group.graph,
+            id=first.id,
+            subgraph=first.graph,
             operation=f"{header} {body}",
             operation_kind=kind,
             variable_names=tuple(variables),
-            entities=dict(group.entities) if group.is_entity else None,
-            response_keys=tuple(dict.fromkeys(response_keys)),
-            depends_on=tuple(sorted(d.id for d in group.deps)),
+            sections=tuple(sections),
+            response_keys=root_keys,
+            depends_on=tuple(sorted(dependencies)),
         )
 
 

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import aiohttp
 
-from gateway.transport.base import SubgraphRequest, TransportError
-from gateway.transport.encoding import JSON_HEADERS, decode_response, encode_request
+from gateway.transport.base import TransportError
+from gateway.transport.exchange import ExchangeTransport
 
 
-class AiohttpTransport:
+class AiohttpTransport(ExchangeTransport):
     """One keep-alive connection pool per subgraph URL, created lazily inside the event loop."""
 
     def __init__(self, name: str, url: str, *, timeout: float = 30.0, pool_size: int = 100) -> None:
-        self.name = name
+        super().__init__(name)
         self.url = url
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._pool_size = pool_size
@@ -30,12 +28,9 @@ class AiohttpTransport:
             )
         return self._session
 
-    async def fetch(self, request: SubgraphRequest) -> dict[str, Any]:
-        headers = {**JSON_HEADERS, **request.headers}
+    async def _exchange(self, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
         try:
-            async with self._get_session().post(
-                self.url, data=encode_request(request), headers=headers
-            ) as response:
+            async with self._get_session().post(self.url, data=body, headers=headers) as response:
                 payload = await response.read()
                 status = response.status
         except TimeoutError:
@@ -45,7 +40,7 @@ class AiohttpTransport:
             ) from None
         except aiohttp.ClientError as error:
             raise TransportError(f"subgraph '{self.name}' is unreachable: {error}") from None
-        return decode_response(status, payload, self.name)
+        return status, payload
 
     async def aclose(self) -> None:
         if self._session is not None:

@@ -5,24 +5,24 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from gateway.transport.base import SubgraphRequest, TransportError
-from gateway.transport.encoding import JSON_HEADERS, decode_response, encode_request
+from gateway.transport.base import TransportError
+from gateway.transport.exchange import ExchangeTransport
 
 ASGIApp = Any
 
 
-class AsgiTransport:
+class AsgiTransport(ExchangeTransport):
     def __init__(
         self, name: str, app: ASGIApp, *, path: str = "/graphql", timeout: float = 30.0
     ) -> None:
-        self.name = name
+        super().__init__(name)
         self.app = app
         self.path = path
         self.timeout = timeout
 
-    async def fetch(self, request: SubgraphRequest) -> dict[str, Any]:
+    async def _exchange(self, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
         try:
-            status, payload = await asyncio.wait_for(self._call(request), self.timeout)
+            return await asyncio.wait_for(self._call(body, headers), self.timeout)
         except TimeoutError:
             raise TransportError(
                 f"subgraph '{self.name}' did not answer within {self.timeout:g}s",
@@ -32,11 +32,9 @@ class AsgiTransport:
             raise
         except Exception as error:  # the app crashed: that is the subgraph failing, not us
             raise TransportError(f"subgraph '{self.name}' failed: {error}") from None
-        return decode_response(status, payload, self.name)
 
-    async def _call(self, request: SubgraphRequest) -> tuple[int, bytes]:
-        body = encode_request(request)
-        headers = {**JSON_HEADERS, **request.headers, "content-length": str(len(body))}
+    async def _call(self, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        headers = {**headers, "content-length": str(len(body))}
         scope = {
             "type": "http",
             "asgi": {"version": "3.0"},
@@ -72,6 +70,3 @@ class AsgiTransport:
 
         await self.app(scope, receive, send)
         return status, b"".join(chunks)
-
-    async def aclose(self) -> None:
-        return None

@@ -15,6 +15,8 @@ class SubgraphRequest:
     variables: Mapping[str, Any] | None = None
     operation_name: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
+    # Queries may share an identical in-flight request; mutations never do.
+    deduplicate: bool = False
 
 
 class TransportError(Exception):
