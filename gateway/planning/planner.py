@@ -300,7 +300,7 @@ class _PlanBuilder:
         """
         if item.selections is None:
             return True
-        child_type = self.types.get(field_def.type_name)
+        child_type = self.types.get(self._local_type(field_def, graph))
         if child_type is None or child_type.kind not in _COMPOSITE or child_type.keys:
             return True
         child_provided = field_def.provides.get(graph) or _provided_child(
@@ -394,16 +394,34 @@ class _PlanBuilder:
         )
         child_path = (*path, item.response_key)
         child_display = (*display, item.response_key, *self._list_marks(type_name, item.name))
+        child_type = self._local_type(field_def, graph)
+        selections = item.selections
+        if child_type != field_def.type_name:
+            # The subgraph types this field differently (`@join__field(type:)`): the client's
+            # fields apply to the supergraph's type, so say so for the subgraph's runtime types.
+            selections = [Fragment(field_def.type_name, (), item.selections)]
+            if self.types[field_def.type_name].is_abstract:
+                # The projector picks fragments by the runtime __typename.
+                child.add_field("__typename", "__typename")
         return self._plan_selections(
             group,
             graph,
-            field_def.type_name,
-            item.selections,
+            child_type,
+            selections,
             child_path,
             child_display,
             child,
             child_provided,
         )
+
+    def _local_type(self, field_def: FieldDef, graph: str) -> str:
+        """The field's named type as `graph` declares it (`@join__field(type:)`)."""
+        for join in field_def.joins:
+            if join.graph == graph and join.type:
+                local = join.type.strip("[]! ")
+                if local in self.types and self.types[local].kind in _COMPOSITE:
+                    return local
+        return field_def.type_name
 
     def _list_marks(self, type_name: str, field_name: str) -> tuple[str, ...]:
         api_type = self.planner.supergraph.api_schema.get_type(type_name)
