@@ -1,0 +1,1 @@
+"""Micro-benchmarks of the gateway's own stages on the public benchmark query."""
