@@ -54,7 +54,9 @@ def _build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="serve a supergraph over HTTP")
-    serve.add_argument("--supergraph", required=True, metavar="FILE", help="supergraph SDL file")
+    serve.add_argument(
+        "--supergraph", required=True, metavar="FILE", help="supergraph SDL file or http(s) URL"
+    )
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=4000, help="port to bind (default 4000)")
     serve.add_argument(
@@ -143,7 +145,7 @@ def _load_gateway(
     in_process: str | None = None,
     forward_headers: tuple[str, ...] = (),
 ) -> Gateway:
-    sdl = _read_text(path, what="supergraph")
+    sdl = _read_supergraph(path)
     from gateway.service import Gateway  # looked up per call, so tests can stand one in
 
     transports = _in_process_transports(in_process, subgraph_timeout) if in_process else None
@@ -178,6 +180,25 @@ def _in_process_transports(spec: str, timeout: float) -> dict[str, Any]:
     if not isinstance(apps, dict) or not apps:
         raise CliError(f"{spec}() must return a non-empty dict of subgraph name -> ASGI app")
     return {name: AsgiTransport(name, app, timeout=timeout) for name, app in apps.items()}
+
+
+def _read_supergraph(location: str) -> str:
+    """The supergraph SDL from a file, or from an http(s) URL (e.g. a schema registry)."""
+    if not location.startswith(("http://", "https://")):
+        return _read_text(location, what="supergraph")
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(
+            location, timeout=15
+        ) as response:  # http(s) only, checked above
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", None) or error
+        raise CliError(f"cannot fetch supergraph {location}: {reason}") from None
+    except UnicodeDecodeError:
+        raise CliError(f"cannot fetch supergraph {location}: not UTF-8 text") from None
 
 
 def _read_query(path: str) -> str:

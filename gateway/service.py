@@ -104,9 +104,10 @@ class Gateway:
             variables = self._coerce_variables(prepared, request.variables)
         except RequestError as error:
             return GatewayResponse({"errors": error.errors}, "request_error")
-        forwarded = {
-            name: headers[name] for name in self.forward_headers if headers and name in headers
-        }
+        forwarded: dict[str, str] = {}
+        if headers and self.forward_headers:
+            by_name = {name.lower(): value for name, value in headers.items()}
+            forwarded = {n: by_name[n] for n in self.forward_headers if n in by_name}
         state = await self.executor.run(prepared.plan, variables, forwarded)
         if prepared.introspection is not None:
             state.data.update(self._introspect(prepared, variables, state.errors))

@@ -9,7 +9,6 @@ from typing import Any
 
 from graphql import (
     DirectiveDefinitionNode,
-    DirectiveLocation,
     DocumentNode,
     GraphQLSchema,
     SchemaDefinitionNode,
@@ -23,15 +22,16 @@ from graphql import (
 from gateway.supergraph.links import LinkedSpecs
 
 _KEPT_DIRECTIVES = {d.name for d in specified_directives}
+# As written in SDL (graphql-core's DirectiveLocation values are not these spellings).
 _EXECUTABLE_LOCATIONS = {
-    DirectiveLocation.QUERY.value,
-    DirectiveLocation.MUTATION.value,
-    DirectiveLocation.SUBSCRIPTION.value,
-    DirectiveLocation.FIELD.value,
-    DirectiveLocation.FRAGMENT_DEFINITION.value,
-    DirectiveLocation.FRAGMENT_SPREAD.value,
-    DirectiveLocation.INLINE_FRAGMENT.value,
-    DirectiveLocation.VARIABLE_DEFINITION.value,
+    "QUERY",
+    "MUTATION",
+    "SUBSCRIPTION",
+    "FIELD",
+    "FRAGMENT_DEFINITION",
+    "FRAGMENT_SPREAD",
+    "INLINE_FRAGMENT",
+    "VARIABLE_DEFINITION",
 }
 
 
@@ -61,10 +61,10 @@ def build_api_schema(document: DocumentNode, specs: LinkedSpecs) -> GraphQLSchem
         and d.name.value not in ("link", "core")
         and any(loc.value in _EXECUTABLE_LOCATIONS for loc in d.locations)
     }
-    kept_directives = _KEPT_DIRECTIVES | kept_directive_defs
 
     def clean_directives(node: Any) -> tuple[Any, ...]:
-        return tuple(d for d in node.directives or () if d.name.value in kept_directives)
+        # On type-system elements only the built-in directives (@deprecated, ...) remain.
+        return tuple(d for d in node.directives or () if d.name.value in _KEPT_DIRECTIVES)
 
     def clean_args(args: Any) -> tuple[Any, ...]:
         return tuple(

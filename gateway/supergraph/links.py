@@ -44,8 +44,12 @@ def read_links(document: DocumentNode) -> LinkedSpecs:
         for directive in definition.directives or ():
             if directive.name.value not in ("link", "core"):
                 continue
-            args = {a.name.value: value_from_ast_untyped(a.value) for a in directive.arguments}
+            args = {
+                a.name.value: value_from_ast_untyped(a.value) for a in directive.arguments or ()
+            }
             url = args.get("url") or args.get("feature")
+            if not url:
+                raise SupergraphError(f"@{directive.name.value} is missing its 'url' argument")
             match = _SPEC_URL.match(str(url or ""))
             if not match:
                 continue

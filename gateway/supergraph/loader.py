@@ -66,8 +66,12 @@ def named_type(node: TypeNode) -> str:
     return node.name.value  # type: ignore[attr-defined]
 
 
-def _args(directive: DirectiveNode) -> dict[str, Any]:
-    return {a.name.value: value_from_ast_untyped(a.value) for a in directive.arguments or ()}
+def _args(directive: DirectiveNode, *required: str) -> dict[str, Any]:
+    args = {a.name.value: value_from_ast_untyped(a.value) for a in directive.arguments or ()}
+    for name in required:
+        if args.get(name) is None:
+            raise SupergraphError(f"@{directive.name.value} is missing its '{name}' argument")
+    return args
 
 
 class _Loader:
@@ -82,6 +86,12 @@ class _Loader:
         self.join_owner = specs.directive("join", "owner")  # join v0.1
         self.inaccessible = specs.directive("inaccessible", "inaccessible")
         self.graph_enum = f"{specs.prefixes['join']}__Graph"
+        self._type_directives = {
+            self.join_type,
+            self.join_owner,
+            self.join_implements,
+            self.join_union_member,
+        }
         self.graphs_by_enum: dict[str, Graph] = {}
 
     def load(self) -> Supergraph:
@@ -135,7 +145,7 @@ class _Loader:
                 for value in definition.values or ():
                     for directive in value.directives or ():
                         if directive.name.value == self.join_graph:
-                            args = _args(directive)
+                            args = _args(directive, "name")
                             graph = Graph(value.name.value, args["name"], args.get("url") or "")
                             self.graphs_by_enum[value.name.value] = graph
         if not self.graphs_by_enum:
@@ -154,7 +164,9 @@ class _Loader:
         type_def.inaccessible = type_def.inaccessible or self._is_inaccessible(node)
         for directive in node.directives or ():
             name = directive.name.value
-            args = _args(directive)
+            if name not in self._type_directives:
+                continue
+            args = _args(directive, "graph")
             if name == self.join_type:
                 graph = self._graph(args["graph"])
                 if graph not in type_def.graphs:
@@ -172,13 +184,11 @@ class _Loader:
                 if graph not in type_def.graphs:
                     type_def.graphs.append(graph)
             elif name == self.join_implements:
-                type_def.implements_in.setdefault(self._graph(args["graph"]), set()).add(
-                    args["interface"]
-                )
+                interface = _args(directive, "interface")["interface"]
+                type_def.implements_in.setdefault(self._graph(args["graph"]), set()).add(interface)
             elif name == self.join_union_member:
-                type_def.members_in.setdefault(self._graph(args["graph"]), set()).add(
-                    args["member"]
-                )
+                member = _args(directive, "member")["member"]
+                type_def.members_in.setdefault(self._graph(args["graph"]), set()).add(member)
         for interface in getattr(node, "interfaces", None) or ():
             type_def.interfaces.append(interface.name.value)
         if isinstance(node, UnionTypeDefinitionNode | UnionTypeExtensionNode):

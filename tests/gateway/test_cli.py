@@ -395,3 +395,47 @@ def test_bad_in_process_spec_exits_2_with_one_line(
     path.write_text(supergraph_sdl(), encoding="utf-8")
     assert cli.main(["serve", "--supergraph", str(path), "--in-process", spec]) == 2
     assert message in one_error_line(capsys.readouterr().err)
+
+
+# --- supergraph from a URL ------------------------------------------------------------------
+
+
+def test_supergraph_from_an_http_url(tmp_path: Path) -> None:
+    import http.server
+    import threading
+
+    sdl = supergraph_sdl().encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path != "/supergraph":
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("content-length", str(len(sdl)))
+            self.end_headers()
+            self.wfile.write(sdl)
+
+        def log_message(self, *args: object) -> None:
+            return None
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        built = cli._load_gateway(f"{base}/supergraph")
+        assert "hello" in built.supergraph.graphs
+        with pytest.raises(cli.CliError, match="cannot fetch supergraph"):
+            cli._load_gateway(f"{base}/missing")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_unreachable_supergraph_url_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert cli.main(["serve", "--supergraph", f"http://127.0.0.1:{port}/s"]) == 2
+    assert "cannot fetch supergraph" in one_error_line(capsys.readouterr().err)
