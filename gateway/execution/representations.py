@@ -67,21 +67,25 @@ def _fill(
                 return False
             continue
         if item.children is not None and value is not None:
-            value = _shape(value, item.children)
+            value = _shape(value, item)
             if value is _MISSING:
                 return False
         out[item.name] = value
     return True
 
 
-def _shape(value: Any, children: tuple[RepresentationField, ...]) -> Any:
+def _shape(value: Any, item: RepresentationField) -> Any:
     if isinstance(value, list):
-        return [_shape(v, children) if v is not None else None for v in value]
+        return [_shape(v, item) if v is not None else None for v in value]
     if not isinstance(value, dict):
         return value
     nested: dict[str, Any] = {}
-    if "__typename" in value:
-        nested["__typename"] = value["__typename"]
+    typename = value.get("__typename")
+    if typename is not None:
+        nested["__typename"] = typename
+    children = item.children or ()
+    if item.by_type is not None:
+        children = dict(item.by_type).get(typename, ())  # type: ignore[arg-type]
     if not _fill(nested, value, children):
         return _MISSING
     return nested

@@ -14,6 +14,8 @@ class RepresentationField:
     response_key: str
     children: tuple[RepresentationField, ...] | None = None
     is_key: bool = True  # a null key means the entity cannot be fetched; a null @requires can
+    # For an abstract-typed field: the children per runtime __typename (fragments applied).
+    by_type: tuple[tuple[str, tuple[RepresentationField, ...]], ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

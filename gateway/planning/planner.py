@@ -719,12 +719,28 @@ class _PlanBuilder:
         out: list[RepresentationField] = []
         for item in fields.fields_for(type_name, self.planner.is_subtype):
             children = None
+            by_type = None
             if item.selections is not None:
                 child_type = self.types[type_name].fields[item.name].type_name
-                children = tuple(self._representation_fields(child_type, item.selections, None))
+                if self.types[child_type].is_abstract:
+                    # Fragments in the field set apply by each object's runtime type.
+                    by_type = tuple(
+                        (
+                            runtime,
+                            tuple(self._representation_fields(runtime, item.selections, None)),
+                        )
+                        for runtime in self.planner.supergraph.possible_types.get(child_type, ())
+                    )
+                    children = ()
+                else:
+                    children = tuple(self._representation_fields(child_type, item.selections, None))
             out.append(
                 RepresentationField(
-                    item.name, self._internal_key(item, client_keys), children, is_key=False
+                    item.name,
+                    self._internal_key(item, client_keys),
+                    children,
+                    is_key=False,
+                    by_type=by_type,
                 )
             )
         return out
