@@ -214,12 +214,25 @@ class _PlanBuilder:
                     self.stage += 1
                 group = self._group(("mutation-root", self.stage), graph, (), (), False, set())
             else:
-                used = [g for g in candidates if ("root", g) in self.index]
-                graph = used[0] if used else candidates[0]
+                graph = self._root_graph(root_type, field_def, root_field, candidates)
                 group = self._group(("root", graph), graph, (), (), False, set())
             previous_graph = graph
             self._plan_object(group, graph, root_name, [root_field], (), (), group.selection, None)
         return self._finish()
+
+    def _root_graph(
+        self, root_type: TypeDef, field_def: FieldDef, item: Field, candidates: list[str]
+    ) -> str:
+        """A query root field's subgraph: one already fetched from that can answer the whole
+        selection, else any that can, else the one that can answer the most of it."""
+        used = [g for g in candidates if ("root", g) in self.index]
+        for graph in [*used, *candidates]:
+            if self._subtree_local(graph, root_type.name, field_def, item, None):
+                return graph
+        return max(
+            candidates,
+            key=lambda g: self._local_share(g, root_type.name, field_def, item, None),
+        )
 
     def _group(
         self,
@@ -327,6 +340,65 @@ class _PlanBuilder:
                     return False
         return True
 
+    def _split_field(
+        self,
+        graph: str,
+        type_name: str,
+        field_def: FieldDef,
+        item: Field,
+        provided: FieldSet | None,
+    ) -> tuple[Field, Field | None] | None:
+        """Split a value-typed field's selection into what `graph` resolves and the rest."""
+        child_name = self._local_type(field_def, graph)
+        child = self.types.get(child_name)
+        if child is None or child.kind != "object" or child.keys or item.selections is None:
+            return None
+        child_provided = field_def.provides.get(graph) or _provided_child(
+            provided, type_name, item.name, self.planner
+        )
+        here: list[Selection] = []
+        rest: list[Selection] = []
+        for sub in collect_fields(item.selections, child_name, self.planner.is_subtype):
+            if sub.name == "__typename":
+                here.append(sub)
+                continue
+            sub_def = child.fields.get(sub.name)
+            if sub_def is None or not self._is_local(
+                graph, child_name, sub_def, child_provided, frozenset()
+            ):
+                rest.append(sub)
+            elif self._subtree_local(graph, child_name, sub_def, sub, child_provided):
+                here.append(sub)
+            else:
+                split = self._split_field(graph, child_name, sub_def, sub, child_provided)
+                if split is None:
+                    rest.append(sub)
+                    continue
+                here.append(split[0])
+                if split[1] is not None:
+                    rest.append(split[1])
+        if not any(isinstance(s, Field) and s.name != "__typename" for s in here):
+            return None
+        return _with_selections(item, here), (_with_selections(item, rest) if rest else None)
+
+    def _local_share(
+        self,
+        graph: str,
+        type_name: str,
+        field_def: FieldDef,
+        item: Field,
+        provided: FieldSet | None,
+    ) -> int:
+        """How many of a field's leaves `graph` can resolve here (to choose among subgraphs)."""
+        if not self._is_local(graph, type_name, field_def, provided, frozenset()):
+            return 0
+        if item.selections is None or self._subtree_local(
+            graph, type_name, field_def, item, provided
+        ):
+            return _leaf_count(item)
+        split = self._split_field(graph, type_name, field_def, item, provided)
+        return _leaf_count(split[0]) if split is not None else 0
+
     def _plan_object(
         self,
         group: _Group,
@@ -351,11 +423,19 @@ class _PlanBuilder:
                 raise RequestError(
                     [graphql_error(f"Cannot query field '{item.name}' on type '{type_name}'.")]
                 )
-            if not self._is_local(
-                graph, type_name, field_def, provided, requires_ready
-            ) or not self._subtree_local(graph, type_name, field_def, item, provided):
+            if not self._is_local(graph, type_name, field_def, provided, requires_ready):
                 remaining.append(item)
                 continue
+            if not self._subtree_local(graph, type_name, field_def, item, provided):
+                # A value type only partly here: take what this subgraph has, fetch the rest
+                # of the same field from another subgraph; the answers merge.
+                split = self._split_field(graph, type_name, field_def, item, provided)
+                if split is None:
+                    remaining.append(item)
+                    continue
+                item, rest = split
+                if rest is not None:
+                    remaining.append(rest)
             touched |= self._add_client_field(
                 group, graph, type_name, field_def, item, path, display, sel, provided
             )
@@ -500,6 +580,15 @@ class _PlanBuilder:
             by_target.setdefault((target, rep_type), []).append(item)
         client_keys = {f.response_key: (f.name, f.arguments) for f in all_fields}
         touched: set[_Group] = set()
+        if self._is_root_type(type_name) and not path:
+            # The query root needs no key: the rest is another root fetch.
+            for (target, _), target_fields in by_target.items():
+                root = self._group(("root", target), target, (), (), False, set())
+                touched.add(root)
+                touched |= self._plan_object(
+                    root, target, type_name, target_fields, (), (), root.selection, None
+                )
+            return touched
         for (target, rep_type), target_fields in by_target.items():
             hops = self.planner.route(graph, rep_type, target, provided)
             if hops is None:
@@ -585,11 +674,24 @@ class _PlanBuilder:
                     break
         if not candidates:
             raise RequestError([graphql_error(f"no subgraph resolves {type_def.name}.{item.name}")])
+        if graph in candidates:
+            if graph in field_def.requires:
+                return graph, rep_type  # a self-jump: fetch the required fields first
+            candidates.remove(graph)  # here already, yet part of its selection is elsewhere
+        if rep_type == type_def.name:
+            # Prefer subgraphs that can answer more of the field's selection.
+            shares = {
+                c: self._local_share(c, type_def.name, field_def, item, None) for c in candidates
+            }
+            best = max(shares.values(), default=0)
+            candidates = [c for c in candidates if shares[c] == best] if best else candidates
+        if not candidates:
+            raise RequestError([graphql_error(f"no subgraph resolves {type_def.name}.{item.name}")])
         for candidate in candidates:
             if (candidate, rep_type) in chosen:
                 return candidate, rep_type
-        if graph in candidates:
-            return graph, rep_type  # a self-jump, for @requires
+        if self._is_root_type(type_def.name):
+            return candidates[0], rep_type
         reachable = [
             c for c in candidates if self.planner.route(graph, rep_type, c, provided) is not None
         ]
@@ -598,6 +700,9 @@ class _PlanBuilder:
         ]
         pick = (direct or reachable or candidates)[0]
         return pick, rep_type
+
+    def _is_root_type(self, type_name: str) -> bool:
+        return self.operation.kind == "query" and type_name == self.planner.supergraph.query_type
 
     def _jump_chain(
         self,
@@ -911,6 +1016,31 @@ def _field_set_selections(
                 Fragment(item.type_condition, (), _field_set_selections(item.selections, None))
             )
     return out
+
+
+def _with_selections(item: Field, selections: list[Selection]) -> Field:
+    return Field(
+        item.response_key,
+        item.name,
+        item.arguments,
+        item.directives,
+        item.conditions,
+        selections,
+        item.variables,
+    )
+
+
+def _leaf_count(item: Field) -> int:
+    if item.selections is None:
+        return 1
+    total = 0
+    for sub in item.selections:
+        total += (
+            _leaf_count(sub)
+            if isinstance(sub, Field)
+            else sum(_leaf_count(f) for f in sub.selections if isinstance(f, Field))
+        )
+    return total
 
 
 def _concrete_selections(selections: list[Selection], interface: str) -> list[Selection]:
