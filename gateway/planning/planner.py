@@ -389,8 +389,13 @@ class _PlanBuilder:
         item: Field,
         provided: FieldSet | None,
     ) -> int:
-        """How many of a field's leaves `graph` can resolve here (to choose among subgraphs)."""
-        if not self._is_local(graph, type_name, field_def, provided, frozenset()):
+        """How many of a field's leaves `graph` can resolve here (to choose among subgraphs).
+
+        @requires does not count against a subgraph: a jump fetches the required fields.
+        """
+        if graph not in field_def.resolvable_in and (
+            _provided_field(provided, type_name, field_def.name, self.planner) is None
+        ):
             return 0
         if item.selections is None or self._subtree_local(
             graph, type_name, field_def, item, provided
@@ -684,7 +689,16 @@ class _PlanBuilder:
                 c: self._local_share(c, type_def.name, field_def, item, None) for c in candidates
             }
             best = max(shares.values(), default=0)
-            candidates = [c for c in candidates if shares[c] == best] if best else candidates
+            if not best:
+                raise RequestError(
+                    [
+                        graphql_error(
+                            f"cannot plan {type_def.name}.{item.name}: no other subgraph "
+                            "resolves any of its selection"
+                        )
+                    ]
+                )
+            candidates = [c for c in candidates if shares[c] == best]
         if not candidates:
             raise RequestError([graphql_error(f"no subgraph resolves {type_def.name}.{item.name}")])
         for candidate in candidates:
