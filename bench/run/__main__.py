@@ -1,0 +1,5 @@
+"""`python -m bench.run`: see bench/run/main.py."""
+
+from bench.run.main import main
+
+raise SystemExit(main())
