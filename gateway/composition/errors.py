@@ -85,6 +85,7 @@ class Issues:
         subgraphs: tuple[str, ...] | list[str] = (),
         type_name: str | None = None,
         field_name: str | None = None,
+        hint: str | None = None,
     ) -> None:
         self.items.append(
             CompositionIssue(
@@ -93,7 +94,7 @@ class Issues:
                 tuple(sorted(subgraphs)),
                 type_name,
                 field_name,
-                None,
+                hint,
                 "hint",
             )
         )
