@@ -11,6 +11,7 @@ from gateway.composition.merge import merge
 from gateway.composition.overrides import resolve_overrides
 from gateway.composition.printer import print_supergraph
 from gateway.composition.rules import RULES
+from gateway.composition.satisfiability import check_satisfiability
 from gateway.composition.subgraph import Subgraph, SubgraphInput, read_subgraph
 from gateway.errors import SupergraphError
 
@@ -26,7 +27,8 @@ class CompositionResult:
         return self.supergraph_sdl is not None and not self.errors
 
 
-def compose(inputs: list[SubgraphInput]) -> CompositionResult:
+def compose(inputs: list[SubgraphInput], *, satisfiability: bool = True) -> CompositionResult:
+    """Compose; `satisfiability=False` skips the planning check (to inspect a supergraph)."""
     issues = Issues()
     names = [i.name for i in inputs]
     for name in sorted({n for n in names if names.count(n) > 1}):
@@ -45,7 +47,7 @@ def compose(inputs: list[SubgraphInput]) -> CompositionResult:
             continue
         upgrade(subgraph)
         subgraphs.append(subgraph)
-    if not subgraphs:
+    if not inputs:
         issues.error("NO_SUBGRAPHS", "There is no subgraph to compose", hint="add subgraphs")
     if issues.errors:
         return CompositionResult(None, issues.errors, issues.hints)
@@ -67,4 +69,8 @@ def compose(inputs: list[SubgraphInput]) -> CompositionResult:
             hint="report this with the subgraph schemas",
         )
         return CompositionResult(None, issues.errors, issues.hints)
+    # Every field a client can ask for must be plannable along every path to it.
+    unsatisfiable = check_satisfiability(sdl) if satisfiability else []
+    if unsatisfiable:
+        return CompositionResult(None, unsatisfiable, issues.hints)
     return CompositionResult(sdl, [], issues.hints)

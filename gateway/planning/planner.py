@@ -137,9 +137,22 @@ class Planner:
         return True
 
     def route(
-        self, source: str, type_name: str, target: str, provided: FieldSet | None
+        self,
+        source: str,
+        type_name: str,
+        target: str,
+        provided: FieldSet | None,
+        *,
+        fields_type: str | None = None,
+        unresolvable_target: bool = False,
     ) -> tuple[tuple[str, EntityKey], ...] | None:
-        """Shortest chain of key jumps from `source` to `target` for entities of a type."""
+        """Shortest chain of key jumps from `source` to `target` for entities of a type.
+
+        `fields_type`: the type of the object at hand when it differs from the entity type
+        jumped to (an implementation reaching its interface's @interfaceObject): the first
+        key's fields are looked up there. `unresolvable_target`: a subgraph computing a
+        @requires field receives its own entities even through a `resolvable: false` key.
+        """
         type_def = self.types[type_name]
         start = (source, ())
         queue: deque[tuple[str, tuple[tuple[str, EntityKey], ...]]] = deque([start])
@@ -149,10 +162,15 @@ class Planner:
             for candidate in self.sorted_graphs(set(type_def.graphs)):
                 if candidate in seen and candidate != target:
                     continue
-                for key in type_def.keys_in(candidate, resolvable_only=True):
-                    if self.can_provide(
-                        graph, type_name, key.fields, provided if not hops else None
-                    ):
+                only_resolvable = not (unresolvable_target and candidate == target)
+                for key in type_def.keys_in(candidate, resolvable_only=only_resolvable):
+                    if hops:
+                        providable = self.can_provide(graph, type_name, key.fields, None)
+                    else:
+                        providable = self.can_provide(
+                            graph, fields_type or type_name, key.fields, provided
+                        )
+                    if providable:
                         new_hops = (*hops, (candidate, key))
                         if candidate == target:
                             return new_hops
@@ -595,7 +613,14 @@ class _PlanBuilder:
                 )
             return touched
         for (target, rep_type), target_fields in by_target.items():
-            hops = self.planner.route(graph, rep_type, target, provided)
+            hops = self.planner.route(
+                graph,
+                rep_type,
+                target,
+                provided,
+                fields_type=type_name,
+                unresolvable_target=target == graph,
+            )
             if hops is None:
                 names = ", ".join(f"{type_name}.{f.name}" for f in target_fields)
                 raise RequestError(
@@ -706,12 +731,12 @@ class _PlanBuilder:
                 return candidate, rep_type
         if self._is_root_type(type_def.name):
             return candidates[0], rep_type
-        reachable = [
-            c for c in candidates if self.planner.route(graph, rep_type, c, provided) is not None
-        ]
-        direct = [
-            c for c in reachable if len(self.planner.route(graph, rep_type, c, provided) or ()) == 1
-        ]
+        routes = {
+            c: self.planner.route(graph, rep_type, c, provided, fields_type=type_def.name)
+            for c in candidates
+        }
+        reachable = [c for c in candidates if routes[c] is not None]
+        direct = [c for c in reachable if len(routes[c] or ()) == 1]
         pick = (direct or reachable or candidates)[0]
         return pick, rep_type
 
