@@ -25,7 +25,7 @@ def upgrade(subgraph: Subgraph) -> None:
                 sub_type.extends_directive = True
     if not subgraph.is_fed1:
         return
-    used = _used_field_names(subgraph)
+    used = _used_field_names(subgraph) | _implementing_interface_fields(subgraph)
     for sub_type in subgraph.types.values():
         for name in list(sub_type.fields):
             sub_field = sub_type.fields[name]
@@ -58,6 +58,19 @@ def _used_field_names(subgraph: Subgraph) -> set[tuple[str, str]]:
                 walk(sub_type.name, _parse(sub_field.requires))
             if sub_field.provides:
                 walk(_named(sub_field.type), _parse(sub_field.provides))
+    return used
+
+
+def _implementing_interface_fields(subgraph: Subgraph) -> set[tuple[str, str]]:
+    """(type, field) pairs that implement a field of an interface of the subgraph (an
+    @external field there is kept: it satisfies the interface)."""
+    used: set[tuple[str, str]] = set()
+    interfaces = {n: t for n, t in subgraph.types.items() if t.kind == "interface"}
+    for sub_type in subgraph.types.values():
+        for name in sub_type.interfaces:
+            interface = interfaces.get(name)
+            if interface is not None:
+                used.update((sub_type.name, f) for f in interface.fields if f in sub_type.fields)
     return used
 
 

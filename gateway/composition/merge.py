@@ -32,6 +32,7 @@ class MergedArgument:
     per_graph: dict[str, SubArgument] = field(default_factory=dict)
     inaccessible: bool = False
     tags: list[str] = field(default_factory=list)
+    deprecated: object = None
 
 
 @dataclass(slots=True)
@@ -177,9 +178,8 @@ def _merge_field_type(
     """Output fields take the most general of the subgraphs' types (nullable wins, an
     interface over its implementation); input fields and arguments the most restrictive."""
     result: TypeNode | None = None
-    for sub_field in merged.per_graph.values():
-        if sub_field.external and output:
-            continue  # an external field's type only has to be compatible
+    resolving = [f for f in merged.per_graph.values() if not (output and f.external)]
+    for sub_field in resolving or list(merged.per_graph.values()):
         candidate = sub_field.type
         if result is None:
             result = candidate
@@ -189,12 +189,7 @@ def _merge_field_type(
             _type_mismatch(parent, merged, issues)
             return
         result = combined
-    if result is None:
-        result = next(iter(merged.per_graph.values())).type
-    for sub_field in merged.per_graph.values():
-        if _combine(schema, result, sub_field.type, output=output) is None:
-            _type_mismatch(parent, merged, issues)
-            return
+    assert result is not None
     merged.type = result
     printed = print_ast(result)
     merged.types_differ = any(print_ast(f.type) != printed for f in merged.per_graph.values())
@@ -302,24 +297,31 @@ def _merge_arguments(
                 hint="give the argument the same type in every subgraph",
             )
             continue
-        defaults = {print_ast(a.default) if a.default else None for a in present.values()}
-        if len(defaults) > 1:
+        default, incompatible = _merge_default([a.default for a in present.values()])
+        if incompatible:
             issues.error(
                 "FIELD_ARGUMENT_DEFAULT_MISMATCH",
-                f'Argument "{parent.name}.{merged.name}({name}:)" has different default '
-                "values across subgraphs",
+                f'Argument "{parent.name}.{merged.name}({name}:)" has incompatible default '
+                "values across subgraphs: it has "
+                + ", ".join(
+                    (f"default value {print_ast(a.default)}" if a.default else "no default")
+                    + f' in subgraph "{g}"'
+                    for g, a in present.items()
+                ),
                 subgraphs=list(present),
                 type_name=parent.name,
                 field_name=merged.name,
                 hint="use the same default value (or none) in every subgraph",
             )
-        merged_argument = MergedArgument(name, result, first.default, first.description)
+        merged_argument = MergedArgument(name, result, default, first.description)
         merged_argument.per_graph = present
         for argument in present.values():
             merged_argument.inaccessible = merged_argument.inaccessible or argument.inaccessible
             _extend_unique(merged_argument.tags, argument.tags)
             if merged_argument.description is None:
                 merged_argument.description = argument.description
+            if merged_argument.deprecated is None:
+                merged_argument.deprecated = argument.deprecated
         merged.arguments[name] = merged_argument
 
 
@@ -354,7 +356,9 @@ def _merge_input_fields(schema: MergedSchema, merged: MergedType, issues: Issues
             del merged.fields[name]
             continue
         _merge_field_type(schema, merged, input_field, issues, output=False)
-        input_field.default = next(iter(input_field.per_graph.values())).default
+        # Differing defaults are reported by rules/inputs.py (INPUT_FIELD_DEFAULT_MISMATCH).
+        default, _incompatible = _merge_default([f.default for f in input_field.per_graph.values()])
+        input_field.default = default
     if not merged.fields:
         issues.error(
             "EMPTY_MERGED_INPUT_TYPE",
@@ -364,6 +368,20 @@ def _merge_input_fields(schema: MergedSchema, merged: MergedType, issues: Issues
             type_name=merged.name,
             hint="define at least one field of the input type in every subgraph using it",
         )
+
+
+def _merge_default(defaults: list[object]) -> tuple[object, bool]:
+    """(the merged default value node or None, whether two given defaults differ).
+
+    As in Apollo's composition: a default given in only some subgraphs is left out of the
+    supergraph; two different given defaults are an error."""
+    given = [d for d in defaults if d is not None]
+    printed = {print_ast(d) for d in given}  # type: ignore[arg-type]
+    if len(printed) > 1:
+        return given[0], True
+    if len(given) < len(defaults):
+        return None, False
+    return (given[0] if given else None), False
 
 
 def _enum_usage(subgraphs: list[Subgraph]) -> dict[str, set[str]]:

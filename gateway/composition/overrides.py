@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
+
 from gateway.composition.errors import Issues
 from gateway.composition.merge import MergedSchema
-from gateway.supergraph.fieldset import FieldSetField, parse_field_set
 
 # (type, field) -> {overridden subgraph: "used" (still needed as key/requires) | "dropped"}
 Overrides = dict[tuple[str, str], dict[str, str]]
@@ -31,11 +32,17 @@ def resolve_overrides(schema: MergedSchema, issues: Issues) -> Overrides:
                     )
                     continue
                 if source not in schema.subgraphs:
+                    close = difflib.get_close_matches(source, list(schema.subgraphs), n=1)
+                    guess = f' Did you mean "{close[0]}"?' if close else ""
                     issues.hint(
                         "FROM_SUBGRAPH_DOES_NOT_EXIST",
                         f'Source subgraph "{source}" for field {label} on subgraph "{graph}" '
-                        "does not exist; the @override has no effect",
+                        f"does not exist; the @override has no effect.{guess}",
                         subgraphs=[graph],
+                        hint=f"name an existing subgraph in @override(from:) on {label} in "
+                        f'subgraph "{graph}"'
+                        + (f' (e.g. "{close[0]}")' if close else "")
+                        + ", or remove the @override",
                         **where,  # type: ignore[arg-type]
                     )
                     continue
@@ -59,8 +66,17 @@ def resolve_overrides(schema: MergedSchema, issues: Issues) -> Overrides:
                         **where,  # type: ignore[arg-type]
                     )
                     continue
-                if sub_field.override_label:
-                    continue  # progressive override: both copies stay in use
+                if source_field.external:
+                    issues.hint(
+                        "OVERRIDE_DIRECTIVE_CAN_BE_REMOVED",
+                        f'Field {label} on subgraph "{graph}" overrides subgraph "{source}", '
+                        "where it is @external (not resolved); the @override can be removed",
+                        subgraphs=[graph, source],
+                        **where,  # type: ignore[arg-type]
+                    )
+                    continue
+                # A progressive override (label) records the source like a plain one; the
+                # printer gives both copies the label.
                 used = (merged_type.name, merged_field.name) in _used_in(schema, source)
                 out.setdefault((merged_type.name, merged_field.name), {})[source] = (
                     "used" if used else "dropped"
@@ -69,20 +85,8 @@ def resolve_overrides(schema: MergedSchema, issues: Issues) -> Overrides:
 
 
 def _used_in(schema: MergedSchema, graph: str) -> set[tuple[str, str]]:
-    subgraph = schema.subgraphs[graph]
-    used: set[tuple[str, str]] = set()
-    for sub_type in subgraph.types.values():
-        for key in sub_type.keys:
-            used |= {(sub_type.name, n) for n in _names(key.fields)}
-        for sub_field in sub_type.fields.values():
-            if sub_field.requires:
-                used |= {(sub_type.name, n) for n in _names(sub_field.requires)}
-    return used
+    """Fields the subgraph still needs although overridden: those its @key, @requires and
+    @provides select, and those an interface of the subgraph asks for (as Apollo counts)."""
+    from gateway.composition.rules.common import used_fields  # rules import this module
 
-
-def _names(fields: str) -> set[str]:
-    try:
-        parsed = parse_field_set(fields)
-    except Exception:
-        return set()
-    return {i.name for i in parsed.items if isinstance(i, FieldSetField)}
+    return used_fields(schema.subgraphs[graph])

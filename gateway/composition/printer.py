@@ -107,6 +107,12 @@ class _Printer:
             links.append('@link(url: "https://specs.apollo.dev/inaccessible/v0.2", for: SECURITY)')
         if uses_tag:
             links.append('@link(url: "https://specs.apollo.dev/tag/v0.3")')
+        applied = _applied_names(self.schema)
+        links.extend(
+            _APPLIED_SPECS[spec][0]
+            for spec in ("authenticated", "requiresScopes", "policy", "cost")
+            if spec in applied
+        )
         roots = [
             f"  {op}: {name}"
             for op, name in (
@@ -122,6 +128,9 @@ class _Printer:
             blocks.append(INACCESSIBLE_DEFINITION)
         if uses_tag:
             blocks.append(TAG_DEFINITION)
+        for spec in ("authenticated", "requiresScopes", "policy", "cost"):
+            if spec in applied:
+                blocks.extend(_APPLIED_SPECS[spec][1])
         blocks.extend(self._executable_directives())
         graph_lines = [
             f'  {value} @join__graph(name: "{name}", url: {json.dumps(self.schema.subgraphs[name].url)})'
@@ -234,6 +243,7 @@ class _Printer:
                         f'@join__unionMember(graph: {self.graphs[graph]}, member: "{member}")'
                     )
         out.extend(_security(merged.inaccessible, merged.tags))
+        out.extend(_applied([t.applied for t in merged.per_graph.values()]))
         if merged.specified_by is not None:
             out.append(print_ast(merged.specified_by))  # type: ignore[arg-type]
         return out
@@ -245,6 +255,8 @@ class _Printer:
         text += ": " + print_ast(merged.type)
         directives = self._join_fields(parent, merged)
         directives.extend(_security(merged.inaccessible, merged.tags))
+        resolving = [f for f in merged.per_graph.values() if not f.external]
+        directives.extend(_applied([f.applied for f in resolving or merged.per_graph.values()]))
         if isinstance(merged.deprecated, DirectiveNode):
             directives.append(print_ast(merged.deprecated))
         return text + "".join(" " + d for d in directives)
@@ -256,13 +268,16 @@ class _Printer:
         type_graphs = (
             list(self.schema.subgraphs) if parent.name == "Query" else list(parent.per_graph)
         )
+        # Progressive overrides: the label goes on both the overriding and the overridden copy.
+        labels = {
+            sub_field.override: sub_field.override_label
+            for sub_field in merged.per_graph.values()
+            if sub_field.override in overridden and sub_field.override_label
+        }
         needed = (
             merged.types_differ
             or bool(overridden)
-            or any(
-                f.external or f.requires or f.provides or f.override
-                for f in merged.per_graph.values()
-            )
+            or any(f.external or f.requires or f.provides for f in merged.per_graph.values())
             or any(g not in merged.per_graph for g in type_graphs)
         )
         if not needed:
@@ -270,7 +285,7 @@ class _Printer:
         out = []
         for graph, sub_field in merged.per_graph.items():
             state = overridden.get(graph)
-            if state == "dropped":
+            if state == "dropped" and graph not in labels:
                 continue
             args = [f"graph: {self.graphs[graph]}"]
             if sub_field.requires:
@@ -281,12 +296,14 @@ class _Printer:
                 args.append(f"type: {json.dumps(print_ast(sub_field.type))}")
             if sub_field.external:
                 args.append("external: true")
-            if sub_field.override and sub_field.override in self.schema.subgraphs:
+            if sub_field.override:  # printed as Apollo does, even when it names no subgraph
                 args.append(f"override: {json.dumps(sub_field.override)}")
-                if sub_field.override_label:
+                if sub_field.override_label and sub_field.override in overridden:
                     args.append(f"overrideLabel: {json.dumps(sub_field.override_label)}")
             if state == "used":
                 args.append("usedOverridden: true")
+            if graph in labels:
+                args.append(f"overrideLabel: {json.dumps(labels[graph])}")
             out.append(f"@join__field({', '.join(args)})")
         return out
 
@@ -301,6 +318,9 @@ class _Printer:
         if argument.default is not None:
             text += f" = {print_ast(argument.default)}"  # type: ignore[arg-type]
         extra = _security(argument.inaccessible, argument.tags)
+        extra.extend(_applied([a.applied for a in argument.per_graph.values()]))
+        if isinstance(argument.deprecated, DirectiveNode):
+            extra.append(print_ast(argument.deprecated))
         return text + "".join(" " + d for d in extra)
 
     def _input_field(self, merged: MergedField) -> str:
@@ -308,6 +328,7 @@ class _Printer:
         if merged.default is not None:
             text += f" = {print_ast(merged.default)}"  # type: ignore[arg-type]
         directives = _security(merged.inaccessible, merged.tags)
+        directives.extend(_applied([f.applied for f in merged.per_graph.values()]))
         if isinstance(merged.deprecated, DirectiveNode):
             directives.append(print_ast(merged.deprecated))
         return text + "".join(" " + d for d in directives)
@@ -333,6 +354,110 @@ def _security(inaccessible: bool, tags: list[str]) -> list[str]:
     out = ["@inaccessible"] if inaccessible else []
     out.extend(f"@tag(name: {json.dumps(t)})" for t in tags)
     return out
+
+
+_ACCESS_LOCATIONS = "FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM"
+# spec -> (its @link in the supergraph, its definitions)
+_APPLIED_SPECS = {
+    "authenticated": (
+        '@link(url: "https://specs.apollo.dev/authenticated/v0.1", for: SECURITY)',
+        [f"directive @authenticated on {_ACCESS_LOCATIONS}"],
+    ),
+    "requiresScopes": (
+        '@link(url: "https://specs.apollo.dev/requiresScopes/v0.1", for: SECURITY)',
+        [
+            "directive @requiresScopes(scopes: [[requiresScopes__Scope!]!]!) on "
+            + _ACCESS_LOCATIONS,
+            "scalar requiresScopes__Scope",
+        ],
+    ),
+    "policy": (
+        '@link(url: "https://specs.apollo.dev/policy/v0.1", for: SECURITY)',
+        [
+            f"directive @policy(policies: [[policy__Policy!]!]!) on {_ACCESS_LOCATIONS}",
+            "scalar policy__Policy",
+        ],
+    ),
+    "cost": (
+        '@link(url: "https://specs.apollo.dev/cost/v0.1", import: ["@listSize"])',
+        [
+            "directive @cost(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION | "
+            "INPUT_FIELD_DEFINITION | OBJECT | SCALAR",
+            "directive @listSize(assumedSize: Int, slicingArguments: [String!], "
+            "sizedFields: [String!], requireOneSlicingArgument: Boolean = true) "
+            "on FIELD_DEFINITION",
+        ],
+    ),
+}
+
+
+def _applied_names(schema: MergedSchema) -> set[str]:
+    """The specs of the access-control and cost directives any subgraph applies."""
+    names: set[str] = set()
+    for subgraph in schema.subgraphs.values():
+        for sub_type in subgraph.types.values():
+            names.update(sub_type.applied)
+            for sub_field in sub_type.fields.values():
+                names.update(sub_field.applied)
+                for argument in sub_field.arguments.values():
+                    names.update(argument.applied)
+    if "listSize" in names:
+        names.add("cost")
+    return names
+
+
+def _applied(per_graph: list[dict[str, list[dict[str, object]]]]) -> list[str]:
+    """Access-control and cost directives merged as Apollo's composition merges them: any
+    @authenticated; scope and policy requirements of all subgraphs combined (each subgraph's
+    requirement must hold); the highest @cost; @listSize's largest assumed size and the union
+    of its slicing arguments and sized fields."""
+    out: list[str] = []
+    merged: dict[str, list[dict[str, object]]] = {}
+    for applied in per_graph:
+        for name, applications in applied.items():
+            merged.setdefault(name, []).extend(applications)
+    if "authenticated" in merged:
+        out.append("@authenticated")
+    for name, argument in (("requiresScopes", "scopes"), ("policy", "policies")):
+        if name in merged:
+            requirement = _all_of([a.get(argument) or [] for a in merged[name]])
+            out.append(f"@{name}({argument}: {json.dumps(requirement, separators=(', ', ': '))})")
+    if "listSize" in merged:
+        out.append(_list_size(merged["listSize"]))
+    if "cost" in merged:
+        weights = [int(a["weight"]) for a in merged["cost"] if a.get("weight") is not None]
+        if weights:
+            out.append(f"@cost(weight: {max(weights)})")
+    return out
+
+
+def _all_of(requirements: list[object]) -> list[list[str]]:
+    """The conjunction of requirements in disjunctive normal form (lists of alternatives, each
+    a list of names that must all hold), reduced: no alternative containing another."""
+    result: list[frozenset[str]] = [frozenset()]
+    for requirement in requirements:
+        alternatives = [frozenset(str(n) for n in group) for group in requirement or []]  # type: ignore[union-attr]
+        result = [r | a for r in result for a in alternatives]
+    reduced = {r for r in result if not any(o < r for o in result)}
+    return sorted((sorted(r) for r in reduced), key=lambda r: (len(r), r))
+
+
+def _list_size(applications: list[dict[str, object]]) -> str:
+    args: list[str] = []
+    sizes = [int(a["assumedSize"]) for a in applications if a.get("assumedSize") is not None]  # type: ignore[call-overload]
+    if sizes:
+        args.append(f"assumedSize: {max(sizes)}")
+    for name in ("slicingArguments", "sizedFields"):
+        values: list[str] = []
+        for application in applications:
+            for value in application.get(name) or []:  # type: ignore[attr-defined]
+                if value not in values:
+                    values.append(str(value))
+        if values:
+            args.append(f"{name}: {json.dumps(values, separators=(', ', ': '))}")
+    if any(a.get("requireOneSlicingArgument") is False for a in applications):
+        args.append("requireOneSlicingArgument: false")
+    return "@listSize" + (f"({', '.join(args)})" if args else "")
 
 
 def _uses_inaccessible(merged: MergedType) -> bool:

@@ -38,6 +38,7 @@ from graphql import (
 )
 
 from gateway.composition.errors import CompositionError
+from gateway.composition.subgraph_validation import graphql_errors
 
 FEDERATION_DIRECTIVES = (
     "key",
@@ -89,6 +90,12 @@ _EXTENSIONS = (
 )
 
 
+# Federation directives the supergraph keeps, merged across subgraphs (access control, cost).
+APPLIED_DIRECTIVES = ("authenticated", "requiresScopes", "policy", "cost", "listSize")
+# canonical name -> the arguments of each application
+Applied = dict[str, list[dict[str, Any]]]
+
+
 @dataclass(frozen=True, slots=True)
 class SubgraphInput:
     name: str
@@ -111,6 +118,7 @@ class SubArgument:
     inaccessible: bool = False
     tags: list[str] = field(default_factory=list)
     deprecated: DirectiveNode | None = None
+    applied: Applied = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -130,6 +138,7 @@ class SubField:
     deprecated: DirectiveNode | None = None
     default: Any = None  # input fields
     other_directives: list[DirectiveNode] = field(default_factory=list)
+    applied: Applied = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -148,6 +157,7 @@ class SubType:
     description: str | None = None
     keys: list[Key] = field(default_factory=list)
     extension: bool = False  # only extended here (`extend type` or `@extends`)
+    external: bool = False  # type-level @external (Federation 2)
     extends_directive: bool = False  # marked `@extends` (printed as join__type extension)
     shareable: bool = False
     interface_object: bool = False
@@ -158,6 +168,7 @@ class SubType:
     values: dict[str, SubEnumValue] = field(default_factory=dict)
     fields: dict[str, SubField] = field(default_factory=dict)
     specified_by: DirectiveNode | None = None
+    applied: Applied = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -201,6 +212,17 @@ class _Reader:
 
     def read(self) -> Subgraph:
         self._read_links()
+        problems = graphql_errors(self.document, self.names)
+        if problems:
+            raise CompositionError(
+                "INVALID_GRAPHQL",
+                f'[{self.source.name}] the schema of subgraph "{self.source.name}" is not valid '
+                "GraphQL: " + " ".join(problems),
+                subgraphs=(self.source.name,),
+                hint="fix the subgraph's schema: define every type and directive it uses "
+                "(federation's own are known by the names its @link imports), and make "
+                "every type implement all fields of its interfaces",
+            )
         roots = {"query": "Query", "mutation": "Mutation", "subscription": "Subscription"}
         types: dict[str, SubType] = {}
         definitions: dict[str, DirectiveDefinitionNode] = {}
@@ -235,6 +257,10 @@ class _Reader:
             if not isinstance(node, _EXTENSIONS):
                 defined.add(name)
             self._read_type(sub_type, node)
+        for sub_type in types.values():
+            if sub_type.external:
+                for sub_field in sub_type.fields.values():
+                    sub_field.external = True
         for name, sub_type in types.items():
             if name not in defined:
                 sub_type.extension = True  # only ever extended in this subgraph
@@ -325,12 +351,16 @@ class _Reader:
         if sub_type.description is None:
             sub_type.description = _string(getattr(node, "description", None))
         for args in federation.get("key", ()):
-            sub_type.keys.append(Key(str(args.get("fields", "")), args.get("resolvable", True)))
+            fields = args.get("fields", "")
+            if isinstance(fields, list) and self.federation_version is None:
+                fields = " ".join(str(f) for f in fields)  # Federation 1 accepted a list
+            sub_type.keys.append(Key(str(fields), args.get("resolvable", True)))
         if "extends" in federation:
             sub_type.extension = True
             sub_type.extends_directive = True
         sub_type.shareable = sub_type.shareable or "shareable" in federation
         sub_type.interface_object = sub_type.interface_object or "interfaceObject" in federation
+        _add_applied(sub_type.applied, federation)
         sub_type.inaccessible = sub_type.inaccessible or "inaccessible" in federation
         sub_type.tags.extend(str(a.get("name")) for a in federation.get("tag", ()))
         for directive in node.directives or ():
@@ -348,6 +378,8 @@ class _Reader:
                 _deprecated(value),
             )
         type_shareable = "shareable" in federation
+        if "external" in federation and self.federation_version is not None:
+            sub_type.external = True  # every field of the type, as Apollo applies it
         for field_node in getattr(node, "fields", None) or ():
             sub_type.fields[field_node.name.value] = self._read_field(field_node, type_shareable)
 
@@ -369,6 +401,7 @@ class _Reader:
             deprecated=_deprecated(node),
             default=node.default_value if isinstance(node, InputValueDefinitionNode) else None,
             other_directives=self._others(node),
+            applied=_applied(federation),
         )
         for argument in getattr(node, "arguments", None) or ():
             argument_federation = self._federation(argument)
@@ -380,8 +413,18 @@ class _Reader:
                 "inaccessible" in argument_federation,
                 [str(a.get("name")) for a in argument_federation.get("tag", ())],
                 _deprecated(argument),
+                _applied(argument_federation),
             )
         return sub_field
+
+
+def _applied(federation: dict[str, list[dict[str, Any]]]) -> Applied:
+    return {name: list(federation[name]) for name in APPLIED_DIRECTIVES if name in federation}
+
+
+def _add_applied(target: Applied, federation: dict[str, list[dict[str, Any]]]) -> None:
+    for name, applications in _applied(federation).items():
+        target.setdefault(name, []).extend(applications)
 
 
 def _field_set(federation: dict[str, list[dict[str, Any]]], name: str) -> str | None:

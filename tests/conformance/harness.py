@@ -1,18 +1,24 @@
 """Runs federation conformance cases: in-process Strawberry subgraphs behind our gateway.
 
-A suite defines its subgraphs (Strawberry federation schemas or any ASGI app), the supergraph
-SDL that composes them, and cases (query, variables, exact expected response).
+A suite defines its subgraphs (Strawberry federation schemas, or ASGI apps with an `sdl`
+attribute: the SDL their `_service { sdl }` returns) and cases (query, variables, exact
+expected response). The supergraph is composed from the subgraphs' SDL with our composer
+(`gateway.composition`); tests/gateway/composition/test_differential.py checks that Apollo's
+composer gives the same supergraph for every suite.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 import strawberry
 from strawberry.asgi import GraphQL
 
+from gateway.composition import SubgraphInput, compose
 from gateway.service import Gateway, GraphQLRequest
 from gateway.transport.asgi import AsgiTransport
 
@@ -34,14 +40,57 @@ class Case:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+def subgraph_sdl(app: Any) -> str:
+    """The SDL a suite's subgraph serves at `_service { sdl }`."""
+    if isinstance(app, strawberry.Schema):
+        return app.as_str()
+    sdl = getattr(app, "sdl", None)
+    if not isinstance(sdl, str):
+        raise TypeError(f"subgraph {app!r} is neither a Strawberry schema nor has an `sdl`")
+    return sdl
+
+
+def subgraph_inputs(subgraphs: Mapping[str, Any]) -> list[SubgraphInput]:
+    return [
+        SubgraphInput(name, f"http://{name}.invalid/graphql", subgraph_sdl(app))
+        for name, app in subgraphs.items()
+    ]
+
+
+def composed_supergraph(subgraphs: Mapping[str, Any]) -> str:
+    """The supergraph our composer makes of the subgraphs (the test fails on errors)."""
+    inputs = subgraph_inputs(subgraphs)
+    return _compose(tuple((i.name, i.url, i.sdl) for i in inputs))
+
+
+@functools.cache
+def _compose(inputs: tuple[tuple[str, str, str], ...]) -> str:
+    result = compose([SubgraphInput(*i) for i in inputs])
+    if result.supergraph_sdl is None or result.errors:
+        pytest.fail(
+            "the suite's subgraphs do not compose:\n"
+            + "\n".join(f"{e.code}: {e.message}" for e in result.errors),
+            pytrace=False,
+        )
+    return result.supergraph_sdl
+
+
 def make_gateway(
-    supergraph_sdl: str, subgraphs: Mapping[str, Any], *, timeout: float = 5.0
+    subgraphs: Mapping[str, Any],
+    *,
+    serve: Mapping[str, Any] | None = None,
+    timeout: float = 5.0,
 ) -> Gateway:
-    """A gateway whose subgraphs (by join__graph name) are served in-process."""
+    """A gateway over the supergraph composed from `subgraphs`, served in-process.
+
+    `serve` replaces some subgraphs' apps (by name) with others, e.g. failing stand-ins; the
+    supergraph is still composed from `subgraphs`.
+    """
+    apps = {**subgraphs, **(serve or {})}
     transports = {
-        name: AsgiTransport(name, _as_asgi(app), timeout=timeout) for name, app in subgraphs.items()
+        name: AsgiTransport(name, _as_asgi(app), timeout=timeout) for name, app in apps.items()
     }
-    return Gateway(supergraph_sdl, transports=transports)
+    return Gateway(composed_supergraph(subgraphs), transports=transports)
 
 
 def _as_asgi(app: Any) -> Any:

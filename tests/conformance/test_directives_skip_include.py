@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conformance.harness import Case, make_gateway, run_case
-from tests.conformance.ops_shop import SUBGRAPHS, SUPERGRAPH
+from tests.conformance.ops_shop import SUBGRAPHS
 
 FRAGMENT_SPREAD = """
 query Reviews($full: Boolean = false) {
@@ -181,7 +181,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_directives_skip_include(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:

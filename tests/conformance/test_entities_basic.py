@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conformance.ent_library import SUBGRAPHS, SUPERGRAPH
+from tests.conformance.ent_library import SUBGRAPHS
 from tests.conformance.harness import Case, make_gateway, run_case
 
 CASES = [
@@ -151,7 +151,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_entities_basic(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:

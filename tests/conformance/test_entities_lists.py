@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conformance.ent_library import SUBGRAPHS, SUPERGRAPH
+from tests.conformance.ent_library import SUBGRAPHS
 from tests.conformance.harness import Case, make_gateway, run_case
 
 LHOD = "The Left Hand of Darkness"
@@ -197,7 +197,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_entities_lists(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:

@@ -146,79 +146,6 @@ SUBGRAPHS = {
     "dispatch": dispatch_schema,
 }
 
-# Composed with @theguild/federation-composition from the SDL the subgraphs above print.
-SUPERGRAPH = r'''
-schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION) {
-  query: Query
-}
-
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-
-directive @join__field(
-  graph: join__Graph
-  requires: join__FieldSet
-  provides: join__FieldSet
-  type: String
-  external: Boolean
-  override: String
-  usedOverridden: Boolean
-) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
-
-directive @join__type(
-  graph: join__Graph!
-  key: join__FieldSet
-  extension: Boolean! = false
-  resolvable: Boolean! = true
-  isInterfaceObject: Boolean! = false
-) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-
-directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
-
-scalar join__FieldSet
-
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
-
-scalar link__Import
-
-enum link__Purpose {
-  """
-  `SECURITY` features provide metadata necessary to securely resolve fields.
-  """
-  SECURITY
-  """
-  `EXECUTION` features provide metadata necessary for operation execution.
-  """
-  EXECUTION
-}
-
-enum join__Graph {
-  DISPATCH @join__graph(name: "dispatch", url: "http://dispatch.subgraph.local/graphql")
-  SORTING @join__graph(name: "sorting", url: "http://sorting.subgraph.local/graphql")
-  TRACKING @join__graph(name: "tracking", url: "http://tracking.subgraph.local/graphql")
-  WAREHOUSE @join__graph(name: "warehouse", url: "http://warehouse.subgraph.local/graphql")
-}
-
-type Parcel @join__type(graph: DISPATCH, key: "rfid") @join__type(graph: SORTING, key: "barcode") @join__type(graph: SORTING, key: "rfid") @join__type(graph: TRACKING, key: "ref") @join__type(graph: WAREHOUSE, key: "ref") @join__type(graph: WAREHOUSE, key: "barcode") {
-  rfid: String! @join__field(graph: DISPATCH) @join__field(graph: SORTING)
-  truck: String @join__field(graph: DISPATCH)
-  barcode: String! @join__field(graph: SORTING) @join__field(graph: WAREHOUSE)
-  lane: Int @join__field(graph: SORTING)
-  ref: String! @join__field(graph: TRACKING) @join__field(graph: WAREHOUSE)
-  status: String! @join__field(graph: TRACKING)
-  bin: String! @join__field(graph: WAREHOUSE)
-}
-
-type Query @join__type(graph: DISPATCH) @join__type(graph: SORTING) @join__type(graph: TRACKING) @join__type(graph: WAREHOUSE) {
-  loadedParcels: [Parcel!]! @join__field(graph: DISPATCH)
-  parcels: [Parcel!]! @join__field(graph: TRACKING)
-  parcel(ref: String!): Parcel @join__field(graph: TRACKING)
-  batches: [[Parcel!]!]! @join__field(graph: TRACKING)
-}
-'''
 
 CASES = [
     Case(
@@ -308,7 +235,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_entities_multihop(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:

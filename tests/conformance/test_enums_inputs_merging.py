@@ -187,117 +187,6 @@ stock_schema = strawberry.federation.Schema(query=StockQueryRoot, federation_ver
 
 SUBGRAPHS = {"products": products_schema, "stock": stock_schema}
 
-# Composed from the subgraphs above with @theguild/federation-composition (kept verbatim).
-SUPERGRAPH = r'''
-schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.5", for: EXECUTION) {
-  query: Query
-}
-
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-
-directive @join__field(
-  graph: join__Graph
-  requires: join__FieldSet
-  provides: join__FieldSet
-  type: String
-  external: Boolean
-  override: String
-  usedOverridden: Boolean
-  overrideLabel: String
-  contextArguments: [join__ContextArgument!]
-) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-
-input join__ContextArgument {
-  name: String!
-  type: String!
-  context: String!
-  selection: join__FieldValue!
-}
-
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
-
-directive @join__type(
-  graph: join__Graph!
-  key: join__FieldSet
-  extension: Boolean! = false
-  resolvable: Boolean! = true
-  isInterfaceObject: Boolean! = false
-) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-
-directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
-
-scalar join__FieldSet
-
-scalar join__FieldValue
-
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
-
-scalar link__Import
-
-enum link__Purpose {
-  """
-  `SECURITY` features provide metadata necessary to securely resolve fields.
-  """
-  SECURITY
-  """
-  `EXECUTION` features provide metadata necessary for operation execution.
-  """
-  EXECUTION
-}
-
-enum join__Graph {
-  PRODUCTS @join__graph(name: "products", url: "http://127.0.0.1:4000/products")
-  STOCK @join__graph(name: "stock", url: "http://127.0.0.1:4000/stock")
-}
-
-type Product @join__type(graph: PRODUCTS, key: "id") @join__type(graph: STOCK, key: "id") {
-  id: ID!
-  name: String! @join__field(graph: PRODUCTS)
-  condition: Condition! @join__field(graph: PRODUCTS)
-  price(currency: Currency! = EUR): Int! @join__field(graph: PRODUCTS)
-}
-
-type Query @join__type(graph: PRODUCTS) @join__type(graph: STOCK) {
-  products(filter: PriceFilter = null, sort: SortOrder! = ASC): [Product!]! @join__field(graph: PRODUCTS)
-  stockItems(query: StockQuery!, sort: SortOrder! = ASC): [StockItem!]! @join__field(graph: STOCK)
-  clearance(filter: PriceFilter = null): [StockItem!]! @join__field(graph: STOCK)
-}
-
-type StockItem @join__type(graph: STOCK) {
-  sku: String!
-  condition: Condition!
-  qty: Int!
-  product: Product!
-}
-
-enum Condition @join__type(graph: PRODUCTS) @join__type(graph: STOCK) {
-  NEW @join__enumValue(graph: PRODUCTS) @join__enumValue(graph: STOCK)
-  USED @join__enumValue(graph: PRODUCTS)
-  REFURBISHED @join__enumValue(graph: STOCK)
-}
-
-enum Currency @join__type(graph: PRODUCTS) {
-  EUR @join__enumValue(graph: PRODUCTS)
-  USD @join__enumValue(graph: PRODUCTS)
-}
-
-enum SortOrder @join__type(graph: PRODUCTS) @join__type(graph: STOCK) {
-  ASC @join__enumValue(graph: PRODUCTS) @join__enumValue(graph: STOCK)
-  DESC @join__enumValue(graph: PRODUCTS) @join__enumValue(graph: STOCK)
-}
-
-input PriceFilter @join__type(graph: PRODUCTS) @join__type(graph: STOCK) {
-  min: Int = null
-  max: Int = null
-}
-
-input StockQuery @join__type(graph: STOCK) {
-  warehouse: String!
-  minQty: Int! = 1
-}
-'''
 
 CASES = [
     Case(
@@ -399,7 +288,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_enums_inputs_merging(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:

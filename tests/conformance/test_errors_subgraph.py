@@ -23,7 +23,7 @@ from strawberry.asgi import GraphQL
 from gateway.service import Gateway
 from gateway.transport.aiohttp_client import AiohttpTransport
 from gateway.transport.asgi import AsgiTransport
-from tests.conformance.harness import Case, make_gateway, run_case
+from tests.conformance.harness import Case, composed_supergraph, make_gateway, run_case
 
 # --------------------------------------------------------------------------- products
 
@@ -166,88 +166,6 @@ def closed_port_url() -> str:
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}/graphql"
 
-
-# Composed from the two subgraphs above (their printed SDL) with a Federation 2 composer;
-# kept verbatim.
-SUPERGRAPH = '''
-schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION) {
-  query: Query
-}
-
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-
-directive @join__field(
-  graph: join__Graph
-  requires: join__FieldSet
-  provides: join__FieldSet
-  type: String
-  external: Boolean
-  override: String
-  usedOverridden: Boolean
-) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
-
-directive @join__type(
-  graph: join__Graph!
-  key: join__FieldSet
-  extension: Boolean! = false
-  resolvable: Boolean! = true
-  isInterfaceObject: Boolean! = false
-) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-
-directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
-
-scalar join__FieldSet
-
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
-
-scalar link__Import
-
-enum link__Purpose {
-  """
-  `SECURITY` features provide metadata necessary to securely resolve fields.
-  """
-  SECURITY
-  """
-  `EXECUTION` features provide metadata necessary for operation execution.
-  """
-  EXECUTION
-}
-
-enum join__Graph {
-  PRODUCTS @join__graph(name: "products", url: "http://127.0.0.1:4001/products")
-  STOCK @join__graph(name: "stock", url: "http://127.0.0.1:4001/stock")
-}
-
-type Product @join__type(graph: PRODUCTS, key: "id") @join__type(graph: STOCK, key: "id") {
-  id: ID!
-  name: String! @join__field(graph: PRODUCTS)
-  stock: Int @join__field(graph: STOCK)
-  restockDate: String @join__field(graph: STOCK)
-  supplier: Supplier @join__field(graph: STOCK)
-}
-
-type Query @join__type(graph: PRODUCTS) @join__type(graph: STOCK) {
-  products: [Product!]! @join__field(graph: PRODUCTS)
-  product(id: ID!): Product @join__field(graph: PRODUCTS)
-  shelves: [Shelf!]! @join__field(graph: PRODUCTS)
-  warehouseStatus: String @join__field(graph: STOCK)
-}
-
-type Shelf @join__type(graph: PRODUCTS) {
-  label: String!
-  items: [Product!]!
-}
-
-type Supplier @join__type(graph: STOCK) {
-  name: String!
-  code: String!
-  phone: String
-}
-'''
 
 PRODUCTS_IDS = [{"id": "a1"}, {"id": "b2"}, {"id": "c3"}]
 
@@ -392,18 +310,19 @@ CASES = [
 
 
 def _gateway_for(case: Case) -> Gateway:
-    subgraphs = {**SUBGRAPHS, **case.meta.get("subgraphs", {})}
+    """The supergraph is always composed from SUBGRAPHS; a case may serve stand-ins."""
+    serve = case.meta.get("subgraphs", {})
     timeout = case.meta.get("timeout", 5.0)
     unreachable = case.meta.get("unreachable")
     if unreachable is None:
-        return make_gateway(SUPERGRAPH, subgraphs, timeout=timeout)
+        return make_gateway(SUBGRAPHS, serve=serve, timeout=timeout)
     transports: dict[str, Any] = {
         name: AsgiTransport(name, GraphQL(app), timeout=timeout)
-        for name, app in subgraphs.items()
+        for name, app in {**SUBGRAPHS, **serve}.items()
         if name != unreachable
     }
     transports[unreachable] = AiohttpTransport(unreachable, closed_port_url(), timeout=2.0)
-    return Gateway(SUPERGRAPH, transports=transports)
+    return Gateway(composed_supergraph(SUBGRAPHS), transports=transports)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)

@@ -135,81 +135,6 @@ charts_schema = strawberry.federation.Schema(
 
 SUBGRAPHS = {"catalog": catalog_schema, "charts": charts_schema}
 
-# Composed with @theguild/federation-composition from the SDL the subgraphs above print.
-SUPERGRAPH = r'''
-schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION) {
-  query: Query
-}
-
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-
-directive @join__field(
-  graph: join__Graph
-  requires: join__FieldSet
-  provides: join__FieldSet
-  type: String
-  external: Boolean
-  override: String
-  usedOverridden: Boolean
-) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
-
-directive @join__type(
-  graph: join__Graph!
-  key: join__FieldSet
-  extension: Boolean! = false
-  resolvable: Boolean! = true
-  isInterfaceObject: Boolean! = false
-) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-
-directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
-
-scalar join__FieldSet
-
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
-
-scalar link__Import
-
-enum link__Purpose {
-  """
-  `SECURITY` features provide metadata necessary to securely resolve fields.
-  """
-  SECURITY
-  """
-  `EXECUTION` features provide metadata necessary for operation execution.
-  """
-  EXECUTION
-}
-
-enum join__Graph {
-  CATALOG @join__graph(name: "catalog", url: "http://catalog.subgraph.local/graphql")
-  CHARTS @join__graph(name: "charts", url: "http://charts.subgraph.local/graphql")
-}
-
-type Album @join__type(graph: CATALOG, key: "upc") @join__type(graph: CHARTS, key: "upc", extension: true) {
-  upc: String!
-  title: String! @join__field(graph: CATALOG)
-  artist: String! @join__field(graph: CATALOG)
-  tracks: [Track!]! @join__field(graph: CATALOG)
-  position: Int! @join__field(graph: CHARTS)
-}
-
-type Query @join__type(graph: CATALOG) @join__type(graph: CHARTS) {
-  albums: [Album!]! @join__field(graph: CATALOG)
-  topAlbums: [Album!]! @join__field(graph: CHARTS)
-  mostPlayed: [Track!]! @join__field(graph: CHARTS)
-}
-
-type Track @join__type(graph: CATALOG, key: "number album { upc }") @join__type(graph: CHARTS, key: "number album { upc }", extension: true) {
-  number: Int!
-  album: Album!
-  title: String! @join__field(graph: CATALOG)
-  plays: Int! @join__field(graph: CHARTS)
-}
-'''
 
 RAM = "Random Access Memories"
 
@@ -354,7 +279,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_external_keys(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:

@@ -172,109 +172,6 @@ books_schema = strawberry.federation.Schema(query=BooksQuery, federation_version
 
 SUBGRAPHS = {"members": members_app, "loans": loans_app, "fines": fines_app, "books": books_schema}
 
-# Composed from the subgraphs above with @theguild/federation-composition (kept verbatim).
-SUPERGRAPH = r'''
-schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.5", for: EXECUTION) {
-  query: Query
-}
-
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-
-directive @join__field(
-  graph: join__Graph
-  requires: join__FieldSet
-  provides: join__FieldSet
-  type: String
-  external: Boolean
-  override: String
-  usedOverridden: Boolean
-  overrideLabel: String
-  contextArguments: [join__ContextArgument!]
-) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-
-input join__ContextArgument {
-  name: String!
-  type: String!
-  context: String!
-  selection: join__FieldValue!
-}
-
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
-
-directive @join__type(
-  graph: join__Graph!
-  key: join__FieldSet
-  extension: Boolean! = false
-  resolvable: Boolean! = true
-  isInterfaceObject: Boolean! = false
-) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-
-directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
-
-scalar join__FieldSet
-
-scalar join__FieldValue
-
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
-
-scalar link__Import
-
-enum link__Purpose {
-  """
-  `SECURITY` features provide metadata necessary to securely resolve fields.
-  """
-  SECURITY
-  """
-  `EXECUTION` features provide metadata necessary for operation execution.
-  """
-  EXECUTION
-}
-
-enum join__Graph {
-  BOOKS @join__graph(name: "books", url: "http://127.0.0.1:4000/books")
-  FINES @join__graph(name: "fines", url: "http://127.0.0.1:4000/fines")
-  LOANS @join__graph(name: "loans", url: "http://127.0.0.1:4000/loans")
-  MEMBERS @join__graph(name: "members", url: "http://127.0.0.1:4000/members")
-}
-
-type Book @join__type(graph: BOOKS, key: "isbn") @join__type(graph: FINES, key: "isbn", extension: true) @join__type(graph: LOANS, key: "isbn") {
-  isbn: String!
-  title: String! @join__field(graph: BOOKS)
-  pages: Int! @join__field(graph: BOOKS) @join__field(graph: FINES, external: true)
-  lateFeePerDay: Int! @join__field(graph: BOOKS) @join__field(graph: FINES, external: true)
-  replacementCost: Money! @join__field(graph: FINES, requires: "pages lateFeePerDay")
-  loans: [Loan!]! @join__field(graph: LOANS)
-}
-
-type Query @join__type(graph: BOOKS) @join__type(graph: FINES) @join__type(graph: LOANS) @join__type(graph: MEMBERS) {
-  books: [Book!]! @join__field(graph: BOOKS)
-  book(isbn: String!): Book @join__field(graph: BOOKS)
-  overdueLoans: [Loan!]! @join__field(graph: LOANS)
-  member(id: ID!): Member @join__field(graph: MEMBERS)
-  members: [Member!]! @join__field(graph: MEMBERS)
-}
-
-type Money @join__type(graph: FINES) @join__type(graph: LOANS) {
-  amount: Int!
-  currency: String!
-}
-
-type Loan @join__type(graph: LOANS, key: "id") {
-  id: ID!
-  dueDate: String!
-  fee: Money!
-  book: Book!
-  member: Member!
-}
-
-type Member @join__type(graph: LOANS, key: "id") @join__type(graph: MEMBERS, key: "id") {
-  id: ID!
-  loans: [Loan!]! @join__field(graph: LOANS)
-  handle: String! @join__field(graph: MEMBERS)
-}
-'''
 
 CASES = [
     Case(
@@ -378,7 +275,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_fed1_extend(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:

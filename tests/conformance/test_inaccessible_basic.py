@@ -140,105 +140,6 @@ orders_schema = strawberry.federation.Schema(query=OrdersQuery, federation_versi
 
 SUBGRAPHS = {"accounts": accounts_schema, "orders": orders_schema}
 
-# Composed from the subgraphs above with @theguild/federation-composition (kept verbatim).
-SUPERGRAPH = r'''
-schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.5", for: EXECUTION) @link(url: "https://specs.apollo.dev/inaccessible/v0.2", for: SECURITY) {
-  query: Query
-}
-
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-
-directive @join__field(
-  graph: join__Graph
-  requires: join__FieldSet
-  provides: join__FieldSet
-  type: String
-  external: Boolean
-  override: String
-  usedOverridden: Boolean
-  overrideLabel: String
-  contextArguments: [join__ContextArgument!]
-) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-
-input join__ContextArgument {
-  name: String!
-  type: String!
-  context: String!
-  selection: join__FieldValue!
-}
-
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
-
-directive @join__type(
-  graph: join__Graph!
-  key: join__FieldSet
-  extension: Boolean! = false
-  resolvable: Boolean! = true
-  isInterfaceObject: Boolean! = false
-) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-
-directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
-
-scalar join__FieldSet
-
-scalar join__FieldValue
-
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
-
-scalar link__Import
-
-enum link__Purpose {
-  """
-  `SECURITY` features provide metadata necessary to securely resolve fields.
-  """
-  SECURITY
-  """
-  `EXECUTION` features provide metadata necessary for operation execution.
-  """
-  EXECUTION
-}
-
-directive @inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ENUM | ENUM_VALUE | SCALAR | INPUT_OBJECT | INPUT_FIELD_DEFINITION | ARGUMENT_DEFINITION
-
-enum join__Graph {
-  ACCOUNTS @join__graph(name: "accounts", url: "http://127.0.0.1:4000/accounts")
-  ORDERS @join__graph(name: "orders", url: "http://127.0.0.1:4000/orders")
-}
-
-type AuditLog @join__type(graph: ACCOUNTS) @inaccessible {
-  action: String!
-}
-
-type Query @join__type(graph: ACCOUNTS) @join__type(graph: ORDERS) {
-  users: [User!]! @join__field(graph: ACCOUNTS)
-  recentOrders: [Order!]! @join__field(graph: ORDERS)
-}
-
-type User @join__type(graph: ACCOUNTS, key: "internalId") @join__type(graph: ORDERS, key: "internalId") {
-  internalId: ID! @inaccessible
-  name: String! @join__field(graph: ACCOUNTS)
-  email: String! @join__field(graph: ACCOUNTS)
-  creditScore: Int! @join__field(graph: ACCOUNTS) @join__field(graph: ORDERS, external: true) @inaccessible
-  audit: [AuditLog!]! @join__field(graph: ACCOUNTS) @inaccessible
-  orders(status: OrderStatus = null, includeArchived: Boolean! = false @inaccessible): [Order!]! @join__field(graph: ORDERS)
-  loyaltyTier: String! @join__field(graph: ORDERS, requires: "creditScore")
-}
-
-type Order @join__type(graph: ORDERS) {
-  id: ID!
-  total: Int!
-  status: OrderStatus!
-  buyer: User!
-}
-
-enum OrderStatus @join__type(graph: ORDERS) {
-  PLACED @join__enumValue(graph: ORDERS)
-  SHIPPED @join__enumValue(graph: ORDERS)
-  LOST @join__enumValue(graph: ORDERS) @inaccessible
-}
-'''
 
 CASES = [
     Case(
@@ -348,7 +249,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_inaccessible_basic(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:

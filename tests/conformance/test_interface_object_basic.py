@@ -98,99 +98,6 @@ ratings_schema = strawberry.federation.Schema(query=RatingsQuery, federation_ver
 
 SUBGRAPHS = {"catalog": catalog_schema, "ratings": ratings_schema}
 
-# Composed from the subgraphs above with @theguild/federation-composition (kept verbatim).
-SUPERGRAPH = r'''
-schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.5", for: EXECUTION) {
-  query: Query
-}
-
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-
-directive @join__field(
-  graph: join__Graph
-  requires: join__FieldSet
-  provides: join__FieldSet
-  type: String
-  external: Boolean
-  override: String
-  usedOverridden: Boolean
-  overrideLabel: String
-  contextArguments: [join__ContextArgument!]
-) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-
-input join__ContextArgument {
-  name: String!
-  type: String!
-  context: String!
-  selection: join__FieldValue!
-}
-
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
-
-directive @join__type(
-  graph: join__Graph!
-  key: join__FieldSet
-  extension: Boolean! = false
-  resolvable: Boolean! = true
-  isInterfaceObject: Boolean! = false
-) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-
-directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
-
-scalar join__FieldSet
-
-scalar join__FieldValue
-
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
-
-scalar link__Import
-
-enum link__Purpose {
-  """
-  `SECURITY` features provide metadata necessary to securely resolve fields.
-  """
-  SECURITY
-  """
-  `EXECUTION` features provide metadata necessary for operation execution.
-  """
-  EXECUTION
-}
-
-enum join__Graph {
-  CATALOG @join__graph(name: "catalog", url: "http://127.0.0.1:4000/catalog")
-  RATINGS @join__graph(name: "ratings", url: "http://127.0.0.1:4000/ratings")
-}
-
-type Book implements Media @join__type(graph: CATALOG, key: "id") @join__implements(graph: CATALOG, interface: "Media") {
-  id: ID!
-  title: String!
-  author: String!
-  stars: Int! @join__field
-  reviewCount: Int @join__field
-}
-
-type Movie implements Media @join__type(graph: CATALOG, key: "id") @join__implements(graph: CATALOG, interface: "Media") {
-  id: ID!
-  title: String!
-  director: String!
-  stars: Int! @join__field
-  reviewCount: Int @join__field
-}
-
-type Query @join__type(graph: CATALOG) @join__type(graph: RATINGS) {
-  library: [Media!]! @join__field(graph: CATALOG)
-  topRated: [Media!]! @join__field(graph: RATINGS)
-}
-
-interface Media @join__type(graph: CATALOG, key: "id") @join__type(graph: RATINGS, key: "id", isInterfaceObject: true) {
-  id: ID!
-  title: String! @join__field(graph: CATALOG)
-  stars: Int! @join__field(graph: RATINGS)
-  reviewCount: Int @join__field(graph: RATINGS)
-}
-'''
 
 CASES = [
     Case(
@@ -271,7 +178,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_interface_object_basic(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:

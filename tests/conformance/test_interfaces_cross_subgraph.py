@@ -101,94 +101,6 @@ shelter_schema = strawberry.federation.Schema(
 
 SUBGRAPHS = {"zoo": zoo_schema, "shelter": shelter_schema}
 
-# Composed from the subgraphs above with @theguild/federation-composition (kept verbatim).
-SUPERGRAPH = r'''
-schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.5", for: EXECUTION) {
-  query: Query
-}
-
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-
-directive @join__field(
-  graph: join__Graph
-  requires: join__FieldSet
-  provides: join__FieldSet
-  type: String
-  external: Boolean
-  override: String
-  usedOverridden: Boolean
-  overrideLabel: String
-  contextArguments: [join__ContextArgument!]
-) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-
-input join__ContextArgument {
-  name: String!
-  type: String!
-  context: String!
-  selection: join__FieldValue!
-}
-
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
-
-directive @join__type(
-  graph: join__Graph!
-  key: join__FieldSet
-  extension: Boolean! = false
-  resolvable: Boolean! = true
-  isInterfaceObject: Boolean! = false
-) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-
-directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
-
-scalar join__FieldSet
-
-scalar join__FieldValue
-
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
-
-scalar link__Import
-
-enum link__Purpose {
-  """
-  `SECURITY` features provide metadata necessary to securely resolve fields.
-  """
-  SECURITY
-  """
-  `EXECUTION` features provide metadata necessary for operation execution.
-  """
-  EXECUTION
-}
-
-enum join__Graph {
-  SHELTER @join__graph(name: "shelter", url: "http://127.0.0.1:4000/shelter")
-  ZOO @join__graph(name: "zoo", url: "http://127.0.0.1:4000/zoo")
-}
-
-type Cat implements Animal @join__type(graph: SHELTER, key: "id") @join__implements(graph: SHELTER, interface: "Animal") {
-  id: ID!
-  name: String!
-  indoor: Boolean!
-}
-
-type Dog implements Animal @join__type(graph: SHELTER, key: "id") @join__type(graph: ZOO, key: "id") @join__implements(graph: SHELTER, interface: "Animal") @join__implements(graph: ZOO, interface: "Animal") {
-  id: ID!
-  name: String!
-  adopted: Boolean! @join__field(graph: SHELTER)
-  breed: String! @join__field(graph: ZOO)
-}
-
-type Query @join__type(graph: SHELTER) @join__type(graph: ZOO) {
-  shelterAnimals: [Animal!]! @join__field(graph: SHELTER)
-  zooAnimals: [Animal!]! @join__field(graph: ZOO)
-}
-
-interface Animal @join__type(graph: SHELTER) @join__type(graph: ZOO) {
-  id: ID!
-  name: String!
-}
-'''
 
 CASES = [
     Case(
@@ -281,7 +193,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_interfaces_cross_subgraph(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:

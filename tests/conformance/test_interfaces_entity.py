@@ -115,97 +115,6 @@ registry_schema = strawberry.federation.Schema(
 
 SUBGRAPHS = {"fleet": fleet_schema, "registry": registry_schema}
 
-# Composed from the subgraphs above with @theguild/federation-composition (kept verbatim).
-SUPERGRAPH = r'''
-schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.5", for: EXECUTION) {
-  query: Query
-}
-
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-
-directive @join__field(
-  graph: join__Graph
-  requires: join__FieldSet
-  provides: join__FieldSet
-  type: String
-  external: Boolean
-  override: String
-  usedOverridden: Boolean
-  overrideLabel: String
-  contextArguments: [join__ContextArgument!]
-) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-
-input join__ContextArgument {
-  name: String!
-  type: String!
-  context: String!
-  selection: join__FieldValue!
-}
-
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
-
-directive @join__type(
-  graph: join__Graph!
-  key: join__FieldSet
-  extension: Boolean! = false
-  resolvable: Boolean! = true
-  isInterfaceObject: Boolean! = false
-) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-
-directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
-
-scalar join__FieldSet
-
-scalar join__FieldValue
-
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
-
-scalar link__Import
-
-enum link__Purpose {
-  """
-  `SECURITY` features provide metadata necessary to securely resolve fields.
-  """
-  SECURITY
-  """
-  `EXECUTION` features provide metadata necessary for operation execution.
-  """
-  EXECUTION
-}
-
-enum join__Graph {
-  FLEET @join__graph(name: "fleet", url: "http://127.0.0.1:4000/fleet")
-  REGISTRY @join__graph(name: "registry", url: "http://127.0.0.1:4000/registry")
-}
-
-type Car implements Vehicle @join__type(graph: FLEET, key: "id") @join__type(graph: REGISTRY, key: "id") @join__implements(graph: FLEET, interface: "Vehicle") {
-  id: ID!
-  model: String! @join__field(graph: FLEET)
-  seats: Int! @join__field(graph: FLEET)
-  plate: String! @join__field(graph: REGISTRY)
-}
-
-type Query @join__type(graph: FLEET) @join__type(graph: REGISTRY) {
-  vehicles: [Vehicle!]! @join__field(graph: FLEET)
-  vehicle(id: ID!): Vehicle @join__field(graph: FLEET)
-  expiringCars: [Car!]! @join__field(graph: REGISTRY)
-}
-
-type Truck implements Vehicle @join__type(graph: FLEET, key: "id") @join__type(graph: REGISTRY, key: "id") @join__implements(graph: FLEET, interface: "Vehicle") {
-  id: ID!
-  model: String! @join__field(graph: FLEET)
-  payload: Int! @join__field(graph: FLEET)
-  plate: String! @join__field(graph: REGISTRY)
-  axles: Int! @join__field(graph: REGISTRY)
-}
-
-interface Vehicle @join__type(graph: FLEET, key: "id") {
-  id: ID!
-  model: String!
-}
-'''
 
 CASES = [
     Case(
@@ -261,7 +170,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_interfaces_entity(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:

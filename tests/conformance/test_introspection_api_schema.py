@@ -15,7 +15,7 @@ import pytest
 
 from gateway.service import GraphQLRequest
 from tests.conformance.harness import Case, make_gateway, run_case
-from tests.conformance.ops_shop import SUBGRAPHS, SUPERGRAPH
+from tests.conformance.ops_shop import SUBGRAPHS
 
 CASES = [
     Case(
@@ -327,7 +327,7 @@ SCALARS = {"ID", "String", "Int", "Boolean", "Float"}
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_introspection_api_schema(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:
@@ -336,7 +336,7 @@ async def test_introspection_api_schema(case: Case) -> None:
 
 async def test_schema_types_and_directives_hide_federation_machinery() -> None:
     """`__schema` lists the API schema's types and directives only (order is not specified)."""
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         response = await gateway.execute(
             GraphQLRequest("{ __schema { types { name } directives { name } } }")

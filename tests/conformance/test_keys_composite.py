@@ -184,91 +184,6 @@ ops_schema = strawberry.federation.Schema(
 
 SUBGRAPHS = {"schedule": schedule_schema, "crew": crew_schema, "ops": ops_schema}
 
-# Composed with @theguild/federation-composition from the SDL the subgraphs above print.
-SUPERGRAPH = r'''
-schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION) {
-  query: Query
-}
-
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-
-directive @join__field(
-  graph: join__Graph
-  requires: join__FieldSet
-  provides: join__FieldSet
-  type: String
-  external: Boolean
-  override: String
-  usedOverridden: Boolean
-) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
-
-directive @join__type(
-  graph: join__Graph!
-  key: join__FieldSet
-  extension: Boolean! = false
-  resolvable: Boolean! = true
-  isInterfaceObject: Boolean! = false
-) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-
-directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
-
-scalar join__FieldSet
-
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
-
-scalar link__Import
-
-enum link__Purpose {
-  """
-  `SECURITY` features provide metadata necessary to securely resolve fields.
-  """
-  SECURITY
-  """
-  `EXECUTION` features provide metadata necessary for operation execution.
-  """
-  EXECUTION
-}
-
-enum join__Graph {
-  CREW @join__graph(name: "crew", url: "http://crew.subgraph.local/graphql")
-  OPS @join__graph(name: "ops", url: "http://ops.subgraph.local/graphql")
-  SCHEDULE @join__graph(name: "schedule", url: "http://schedule.subgraph.local/graphql")
-}
-
-type Airline @join__type(graph: CREW, key: "code") @join__type(graph: OPS, key: "code") {
-  code: String!
-  name: String! @join__field(graph: CREW)
-}
-
-type CrewMember @join__type(graph: CREW, key: "id airline { code }") @join__type(graph: OPS, key: "id airline { code }") {
-  id: ID!
-  airline: Airline!
-  name: String! @join__field(graph: CREW)
-  role: String! @join__field(graph: CREW)
-  hoursThisMonth: Int! @join__field(graph: OPS)
-}
-
-type Query @join__type(graph: CREW) @join__type(graph: OPS) @join__type(graph: SCHEDULE) {
-  crew: [CrewMember!]! @join__field(graph: CREW)
-  departures: [Flight!]! @join__field(graph: OPS)
-  flights: [Flight!]! @join__field(graph: SCHEDULE)
-  flight(number: String!, date: String!): Flight @join__field(graph: SCHEDULE)
-}
-
-type Flight @join__type(graph: OPS, key: "number date") @join__type(graph: SCHEDULE, key: "number date") {
-  number: String!
-  date: String!
-  gate: String! @join__field(graph: OPS)
-  status: String! @join__field(graph: OPS)
-  crew: [CrewMember!]! @join__field(graph: OPS)
-  origin: String! @join__field(graph: SCHEDULE)
-  destination: String! @join__field(graph: SCHEDULE)
-}
-'''
 
 CASES = [
     Case(
@@ -443,7 +358,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_keys_composite(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:

@@ -134,82 +134,6 @@ garage_schema = strawberry.federation.Schema(
 
 SUBGRAPHS = {"registry": registry_schema, "insurance": insurance_schema, "garage": garage_schema}
 
-# Composed with @theguild/federation-composition from the SDL the subgraphs above print.
-SUPERGRAPH = r'''
-schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION) {
-  query: Query
-}
-
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-
-directive @join__field(
-  graph: join__Graph
-  requires: join__FieldSet
-  provides: join__FieldSet
-  type: String
-  external: Boolean
-  override: String
-  usedOverridden: Boolean
-) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
-
-directive @join__type(
-  graph: join__Graph!
-  key: join__FieldSet
-  extension: Boolean! = false
-  resolvable: Boolean! = true
-  isInterfaceObject: Boolean! = false
-) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-
-directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
-
-scalar join__FieldSet
-
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
-
-scalar link__Import
-
-enum link__Purpose {
-  """
-  `SECURITY` features provide metadata necessary to securely resolve fields.
-  """
-  SECURITY
-  """
-  `EXECUTION` features provide metadata necessary for operation execution.
-  """
-  EXECUTION
-}
-
-enum join__Graph {
-  GARAGE @join__graph(name: "garage", url: "http://garage.subgraph.local/graphql")
-  INSURANCE @join__graph(name: "insurance", url: "http://insurance.subgraph.local/graphql")
-  REGISTRY @join__graph(name: "registry", url: "http://registry.subgraph.local/graphql")
-}
-
-type Query @join__type(graph: GARAGE) @join__type(graph: INSURANCE) @join__type(graph: REGISTRY) {
-  serviceQueue: [Vehicle!]! @join__field(graph: GARAGE)
-  policies: [Policy!]! @join__field(graph: INSURANCE)
-  vehicles: [Vehicle!]! @join__field(graph: REGISTRY)
-  vehicle(vin: String!): Vehicle @join__field(graph: REGISTRY)
-}
-
-type Vehicle @join__type(graph: GARAGE, key: "vin") @join__type(graph: INSURANCE, key: "plate") @join__type(graph: REGISTRY, key: "vin") @join__type(graph: REGISTRY, key: "plate") {
-  vin: String! @join__field(graph: GARAGE) @join__field(graph: REGISTRY)
-  lastService: String @join__field(graph: GARAGE)
-  plate: String! @join__field(graph: INSURANCE) @join__field(graph: REGISTRY)
-  premium: Int @join__field(graph: INSURANCE)
-  make: String! @join__field(graph: REGISTRY)
-  model: String! @join__field(graph: REGISTRY)
-}
-
-type Policy @join__type(graph: INSURANCE) {
-  number: String!
-  vehicle: Vehicle!
-}
-'''
 
 CASES = [
     Case(
@@ -313,7 +237,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_keys_multiple(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:

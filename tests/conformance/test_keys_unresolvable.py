@@ -130,80 +130,6 @@ stats_schema = strawberry.federation.Schema(
 
 SUBGRAPHS = {"accounts": accounts_schema, "posts": posts_schema, "stats": stats_schema}
 
-# Composed with @theguild/federation-composition from the SDL the subgraphs above print.
-SUPERGRAPH = r'''
-schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION) {
-  query: Query
-}
-
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-
-directive @join__field(
-  graph: join__Graph
-  requires: join__FieldSet
-  provides: join__FieldSet
-  type: String
-  external: Boolean
-  override: String
-  usedOverridden: Boolean
-) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
-
-directive @join__type(
-  graph: join__Graph!
-  key: join__FieldSet
-  extension: Boolean! = false
-  resolvable: Boolean! = true
-  isInterfaceObject: Boolean! = false
-) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-
-directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
-
-scalar join__FieldSet
-
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
-
-scalar link__Import
-
-enum link__Purpose {
-  """
-  `SECURITY` features provide metadata necessary to securely resolve fields.
-  """
-  SECURITY
-  """
-  `EXECUTION` features provide metadata necessary for operation execution.
-  """
-  EXECUTION
-}
-
-enum join__Graph {
-  ACCOUNTS @join__graph(name: "accounts", url: "http://accounts.subgraph.local/graphql")
-  POSTS @join__graph(name: "posts", url: "http://posts.subgraph.local/graphql")
-  STATS @join__graph(name: "stats", url: "http://stats.subgraph.local/graphql")
-}
-
-type Author @join__type(graph: ACCOUNTS, key: "id") @join__type(graph: ACCOUNTS, key: "handle") @join__type(graph: POSTS, key: "handle", resolvable: false) @join__type(graph: STATS, key: "id") @join__type(graph: STATS, key: "handle", resolvable: false) {
-  id: ID! @join__field(graph: ACCOUNTS) @join__field(graph: STATS)
-  handle: String!
-  name: String! @join__field(graph: ACCOUNTS)
-  followers: Int! @join__field(graph: STATS)
-}
-
-type Query @join__type(graph: ACCOUNTS) @join__type(graph: POSTS) @join__type(graph: STATS) {
-  authors: [Author!]! @join__field(graph: ACCOUNTS)
-  posts: [Post!]! @join__field(graph: POSTS)
-  trending: [Author!]! @join__field(graph: STATS)
-}
-
-type Post @join__type(graph: POSTS) {
-  id: ID!
-  title: String!
-  author: Author!
-}
-'''
 
 CASES = [
     Case(
@@ -303,7 +229,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_keys_unresolvable(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:

@@ -232,110 +232,6 @@ billing_schema = strawberry.federation.Schema(
 
 SUBGRAPHS = {"catalog": catalog_schema, "cart": cart_schema, "billing": billing_schema}
 
-# Composed from the three subgraphs above (their printed SDL) with a Federation 2 composer;
-# kept verbatim.
-SUPERGRAPH = '''
-schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION) {
-  query: Query
-  mutation: Mutation
-}
-
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-
-directive @join__field(
-  graph: join__Graph
-  requires: join__FieldSet
-  provides: join__FieldSet
-  type: String
-  external: Boolean
-  override: String
-  usedOverridden: Boolean
-) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
-
-directive @join__type(
-  graph: join__Graph!
-  key: join__FieldSet
-  extension: Boolean! = false
-  resolvable: Boolean! = true
-  isInterfaceObject: Boolean! = false
-) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-
-directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
-
-scalar join__FieldSet
-
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
-
-scalar link__Import
-
-enum link__Purpose {
-  """
-  `SECURITY` features provide metadata necessary to securely resolve fields.
-  """
-  SECURITY
-  """
-  `EXECUTION` features provide metadata necessary for operation execution.
-  """
-  EXECUTION
-}
-
-enum join__Graph {
-  BILLING @join__graph(name: "billing", url: "http://127.0.0.1:4001/billing")
-  CART @join__graph(name: "cart", url: "http://127.0.0.1:4001/cart")
-  CATALOG @join__graph(name: "catalog", url: "http://127.0.0.1:4001/catalog")
-}
-
-type Mutation @join__type(graph: BILLING) @join__type(graph: CART) @join__type(graph: CATALOG) {
-  checkout(delayMs: Int! = 0): Receipt! @join__field(graph: BILLING)
-  recordNote(text: String!, delayMs: Int! = 0): Note! @join__field(graph: BILLING)
-  addToCart(sku: String!, quantity: Int! = 1, delayMs: Int! = 0): CartUpdate @join__field(graph: CART)
-  removeFromCart(sku: String!, delayMs: Int! = 0): CartUpdate @join__field(graph: CART)
-  renameProduct(sku: String!, name: String!, delayMs: Int! = 0): Product @join__field(graph: CATALOG)
-}
-
-type Note @join__type(graph: BILLING) {
-  seq: Int!
-  text: String!
-}
-
-type Product @join__type(graph: BILLING, key: "sku") @join__type(graph: CART, key: "sku") @join__type(graph: CATALOG, key: "sku") {
-  sku: String!
-  """
-  How many of this product the cart holds right now.
-  """
-  inCart: Int! @join__field(graph: CART)
-  name: String! @join__field(graph: CATALOG)
-  unitPrice: Int! @join__field(graph: CATALOG)
-}
-
-type Query @join__type(graph: BILLING) @join__type(graph: CART) @join__type(graph: CATALOG) {
-  callsSoFar: Int! @join__field(graph: BILLING)
-  cartSize: Int! @join__field(graph: CART)
-  products: [Product!]! @join__field(graph: CATALOG)
-}
-
-type Receipt @join__type(graph: BILLING) {
-  seq: Int!
-  total: Int!
-  itemCount: Int!
-  lastProduct: Product
-}
-
-type CartLine @join__type(graph: CART) {
-  product: Product!
-  quantity: Int!
-}
-
-type CartUpdate @join__type(graph: CART) {
-  seq: Int!
-  itemCount: Int!
-  lines: [CartLine!]!
-}
-'''
 
 CASES = [
     Case(
@@ -538,7 +434,7 @@ def check_side_effects(case: Case) -> None:
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_mutations_ordering(case: Case) -> None:
     reset_state()
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:

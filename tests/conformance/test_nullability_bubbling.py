@@ -4,7 +4,7 @@ Covers the GraphQL spec's "Handling Field Errors" / "Errors and Non-Null Fields"
 non-null field is null (here: a subgraph answers null for it), the null propagates to the
 nearest nullable parent; in a list of non-null items the whole list becomes null; in a list of
 nullable items only that item does; a non-null root field makes `data` null. The `labels`
-subgraph declares strict types (the supergraph below is composed from that declaration) but the
+subgraph declares strict types (the supergraph is composed from that declaration) but the
 server that answers is a lax build of it that returns nulls for non-null fields, the way a
 misbehaving or version-skewed subgraph would; the gateway must still give the client a response
 that is valid for the schema the client sees.
@@ -134,89 +134,10 @@ labels_served_schema = strawberry.federation.Schema(
     query=None, types=[LaxItem], federation_version="2.3"
 )
 
-SUBGRAPHS = {"shelf": shelf_schema, "labels": labels_served_schema}
+# The supergraph is composed from what `labels` declares; the lax build answers.
+SUBGRAPHS = {"shelf": shelf_schema, "labels": labels_declared_schema}
+SERVED = {"labels": labels_served_schema}
 
-# Composed from shelf_schema and labels_declared_schema (their printed SDL) with a Federation 2
-# composer; kept verbatim.
-SUPERGRAPH = '''
-schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION) {
-  query: Query
-}
-
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-
-directive @join__field(
-  graph: join__Graph
-  requires: join__FieldSet
-  provides: join__FieldSet
-  type: String
-  external: Boolean
-  override: String
-  usedOverridden: Boolean
-) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
-
-directive @join__type(
-  graph: join__Graph!
-  key: join__FieldSet
-  extension: Boolean! = false
-  resolvable: Boolean! = true
-  isInterfaceObject: Boolean! = false
-) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-
-directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
-
-scalar join__FieldSet
-
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
-
-scalar link__Import
-
-enum link__Purpose {
-  """
-  `SECURITY` features provide metadata necessary to securely resolve fields.
-  """
-  SECURITY
-  """
-  `EXECUTION` features provide metadata necessary for operation execution.
-  """
-  EXECUTION
-}
-
-enum join__Graph {
-  LABELS @join__graph(name: "labels", url: "http://127.0.0.1:4001/labels")
-  SHELF @join__graph(name: "shelf", url: "http://127.0.0.1:4001/shelf")
-}
-
-type Item @join__type(graph: LABELS, key: "id") @join__type(graph: SHELF, key: "id") {
-  id: ID!
-  label: String! @join__field(graph: LABELS)
-  spec: Spec @join__field(graph: LABELS)
-}
-
-type Query @join__type(graph: LABELS) @join__type(graph: SHELF) {
-  item(id: ID!): Item @join__field(graph: SHELF)
-  mustItem(id: ID!): Item! @join__field(graph: SHELF)
-  items: [Item!] @join__field(graph: SHELF)
-  maybeItems: [Item]! @join__field(graph: SHELF)
-  strictItems: [Item!]! @join__field(graph: SHELF)
-  box: Box @join__field(graph: SHELF)
-  tidyBox: Box @join__field(graph: SHELF)
-}
-
-type Spec @join__type(graph: LABELS) {
-  weight: Int!
-  color: String
-}
-
-type Box @join__type(graph: SHELF) {
-  title: String!
-  items: [Item!]!
-}
-'''
 
 CASES = [
     Case(
@@ -307,7 +228,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_nullability_bubbling(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS, serve=SERVED)
     try:
         await run_case(gateway, case)
     finally:

@@ -91,73 +91,6 @@ legacy_schema = strawberry.federation.Schema(
 
 SUBGRAPHS = {"billing": billing_schema, "legacy": legacy_schema}
 
-# Composed with @theguild/federation-composition from the SDL the subgraphs above print.
-SUPERGRAPH = r'''
-schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION) {
-  query: Query
-}
-
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-
-directive @join__field(
-  graph: join__Graph
-  requires: join__FieldSet
-  provides: join__FieldSet
-  type: String
-  external: Boolean
-  override: String
-  usedOverridden: Boolean
-) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
-
-directive @join__type(
-  graph: join__Graph!
-  key: join__FieldSet
-  extension: Boolean! = false
-  resolvable: Boolean! = true
-  isInterfaceObject: Boolean! = false
-) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-
-directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
-
-scalar join__FieldSet
-
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
-
-scalar link__Import
-
-enum link__Purpose {
-  """
-  `SECURITY` features provide metadata necessary to securely resolve fields.
-  """
-  SECURITY
-  """
-  `EXECUTION` features provide metadata necessary for operation execution.
-  """
-  EXECUTION
-}
-
-enum join__Graph {
-  BILLING @join__graph(name: "billing", url: "http://billing.subgraph.local/graphql")
-  LEGACY @join__graph(name: "legacy", url: "http://legacy.subgraph.local/graphql")
-}
-
-type Invoice @join__type(graph: BILLING, key: "id") @join__type(graph: LEGACY, key: "id") {
-  id: ID!
-  amount: Int! @join__field(graph: BILLING)
-  status: String! @join__field(graph: BILLING, override: "legacy")
-  dueDate: String! @join__field(graph: LEGACY)
-}
-
-type Query @join__type(graph: BILLING) @join__type(graph: LEGACY) {
-  invoices: [Invoice!]! @join__field(graph: BILLING)
-  openInvoiceCount: Int! @join__field(graph: BILLING, override: "legacy")
-  overdueInvoices: [Invoice!]! @join__field(graph: LEGACY)
-}
-'''
 
 CASES = [
     Case(
@@ -234,7 +167,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_override_fields(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:

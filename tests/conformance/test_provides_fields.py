@@ -38,9 +38,10 @@ class UsersAddress:
 @strawberry.federation.type(name="User", keys=["id"])
 class UsersUser:
     id: strawberry.ID
-    username: str
+    # Shareable: `orders` resolves them too, where its @provides says so.
+    username: str = strawberry.federation.field(shareable=True)
     email: str
-    address: UsersAddress
+    address: UsersAddress = strawberry.federation.field(shareable=True)
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> UsersUser | None:
@@ -157,87 +158,6 @@ orders_schema = strawberry.federation.Schema(
 
 SUBGRAPHS = {"users": users_schema, "orders": orders_schema}
 
-# Composed with @theguild/federation-composition from the SDL the subgraphs above print.
-SUPERGRAPH = r'''
-schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION) {
-  query: Query
-}
-
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-
-directive @join__field(
-  graph: join__Graph
-  requires: join__FieldSet
-  provides: join__FieldSet
-  type: String
-  external: Boolean
-  override: String
-  usedOverridden: Boolean
-) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
-
-directive @join__type(
-  graph: join__Graph!
-  key: join__FieldSet
-  extension: Boolean! = false
-  resolvable: Boolean! = true
-  isInterfaceObject: Boolean! = false
-) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-
-directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
-
-scalar join__FieldSet
-
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
-
-scalar link__Import
-
-enum link__Purpose {
-  """
-  `SECURITY` features provide metadata necessary to securely resolve fields.
-  """
-  SECURITY
-  """
-  `EXECUTION` features provide metadata necessary for operation execution.
-  """
-  EXECUTION
-}
-
-enum join__Graph {
-  ORDERS @join__graph(name: "orders", url: "http://orders.subgraph.local/graphql")
-  USERS @join__graph(name: "users", url: "http://users.subgraph.local/graphql")
-}
-
-type Address @join__type(graph: ORDERS) @join__type(graph: USERS) {
-  city: String! @join__field(graph: ORDERS, external: true) @join__field(graph: USERS)
-  street: String! @join__field(graph: USERS)
-}
-
-type Order @join__type(graph: ORDERS) {
-  id: ID!
-  total: Int!
-  buyer: User @join__field(graph: ORDERS, provides: "username")
-  seller: User
-  recipient: User @join__field(graph: ORDERS, provides: "address{city}")
-}
-
-type User @join__type(graph: ORDERS, key: "id") @join__type(graph: USERS, key: "id") {
-  username: String! @join__field(graph: ORDERS, external: true) @join__field(graph: USERS)
-  id: ID!
-  address: Address! @join__field(graph: ORDERS, external: true) @join__field(graph: USERS)
-  orderCount: Int! @join__field(graph: ORDERS)
-  email: String! @join__field(graph: USERS)
-}
-
-type Query @join__type(graph: ORDERS) @join__type(graph: USERS) {
-  orders: [Order!]! @join__field(graph: ORDERS)
-  topBuyers: [User!]! @join__field(graph: ORDERS, provides: "username")
-  users: [User!]! @join__field(graph: USERS)
-}
-'''
 
 CASES = [
     Case(
@@ -371,7 +291,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_provides_fields(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:

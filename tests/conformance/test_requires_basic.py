@@ -156,103 +156,6 @@ shipping_schema = strawberry.federation.Schema(query=ShippingQuery, federation_v
 
 SUBGRAPHS = {"catalog": catalog_schema, "shipping": shipping_schema}
 
-# Composed from the subgraphs above with @theguild/federation-composition (kept verbatim).
-SUPERGRAPH = r'''
-schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.5", for: EXECUTION) {
-  query: Query
-}
-
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-
-directive @join__field(
-  graph: join__Graph
-  requires: join__FieldSet
-  provides: join__FieldSet
-  type: String
-  external: Boolean
-  override: String
-  usedOverridden: Boolean
-  overrideLabel: String
-  contextArguments: [join__ContextArgument!]
-) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-
-input join__ContextArgument {
-  name: String!
-  type: String!
-  context: String!
-  selection: join__FieldValue!
-}
-
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
-
-directive @join__type(
-  graph: join__Graph!
-  key: join__FieldSet
-  extension: Boolean! = false
-  resolvable: Boolean! = true
-  isInterfaceObject: Boolean! = false
-) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-
-directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
-
-scalar join__FieldSet
-
-scalar join__FieldValue
-
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
-
-scalar link__Import
-
-enum link__Purpose {
-  """
-  `SECURITY` features provide metadata necessary to securely resolve fields.
-  """
-  SECURITY
-  """
-  `EXECUTION` features provide metadata necessary for operation execution.
-  """
-  EXECUTION
-}
-
-enum join__Graph {
-  CATALOG @join__graph(name: "catalog", url: "http://127.0.0.1:4000/catalog")
-  SHIPPING @join__graph(name: "shipping", url: "http://127.0.0.1:4000/shipping")
-}
-
-type Category @join__type(graph: CATALOG) {
-  name: String!
-  products: [Product!]!
-}
-
-type Dimensions @join__type(graph: CATALOG) @join__type(graph: SHIPPING) {
-  width: Int!
-  height: Int!
-  depth: Int!
-}
-
-type Product @join__type(graph: CATALOG, key: "id") @join__type(graph: SHIPPING, key: "id") {
-  id: ID!
-  name: String! @join__field(graph: CATALOG)
-  weight: Int! @join__field(graph: CATALOG) @join__field(graph: SHIPPING, external: true)
-  fragile: Boolean! @join__field(graph: CATALOG) @join__field(graph: SHIPPING, external: true)
-  dimensions: Dimensions! @join__field(graph: CATALOG) @join__field(graph: SHIPPING, external: true)
-  price(currency: String! = "USD"): Int! @join__field(graph: CATALOG) @join__field(graph: SHIPPING, external: true)
-  shippingEstimate: Int! @join__field(graph: SHIPPING, requires: "weight")
-  handlingFee: Int! @join__field(graph: SHIPPING, requires: "weight fragile")
-  packaging: String! @join__field(graph: SHIPPING, requires: "dimensions{width height}")
-  customsDuty: Int! @join__field(graph: SHIPPING, requires: "price(currency:\"EUR\")")
-}
-
-type Query @join__type(graph: CATALOG) @join__type(graph: SHIPPING) {
-  products: [Product!]! @join__field(graph: CATALOG)
-  product(id: ID!): Product @join__field(graph: CATALOG)
-  bundle: [Product!]! @join__field(graph: CATALOG)
-  categories: [Category!]! @join__field(graph: CATALOG)
-  cheapestToShip: [Product!]! @join__field(graph: SHIPPING)
-}
-'''
 
 CASES = [
     Case(
@@ -391,7 +294,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_requires_basic(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:

@@ -139,89 +139,6 @@ SUBGRAPHS = {
     "quotes": quotes_schema,
 }
 
-# Composed from the subgraphs above with @theguild/federation-composition (kept verbatim).
-SUPERGRAPH = r'''
-schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.5", for: EXECUTION) {
-  query: Query
-}
-
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-
-directive @join__field(
-  graph: join__Graph
-  requires: join__FieldSet
-  provides: join__FieldSet
-  type: String
-  external: Boolean
-  override: String
-  usedOverridden: Boolean
-  overrideLabel: String
-  contextArguments: [join__ContextArgument!]
-) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-
-input join__ContextArgument {
-  name: String!
-  type: String!
-  context: String!
-  selection: join__FieldValue!
-}
-
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
-
-directive @join__type(
-  graph: join__Graph!
-  key: join__FieldSet
-  extension: Boolean! = false
-  resolvable: Boolean! = true
-  isInterfaceObject: Boolean! = false
-) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-
-directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
-
-scalar join__FieldSet
-
-scalar join__FieldValue
-
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
-
-scalar link__Import
-
-enum link__Purpose {
-  """
-  `SECURITY` features provide metadata necessary to securely resolve fields.
-  """
-  SECURITY
-  """
-  `EXECUTION` features provide metadata necessary for operation execution.
-  """
-  EXECUTION
-}
-
-enum join__Graph {
-  PRICING @join__graph(name: "pricing", url: "http://127.0.0.1:4000/pricing")
-  PRODUCTS @join__graph(name: "products", url: "http://127.0.0.1:4000/products")
-  QUOTES @join__graph(name: "quotes", url: "http://127.0.0.1:4000/quotes")
-  SHIPPING @join__graph(name: "shipping", url: "http://127.0.0.1:4000/shipping")
-}
-
-type Product @join__type(graph: PRICING, key: "id") @join__type(graph: PRODUCTS, key: "id") @join__type(graph: QUOTES, key: "id") @join__type(graph: SHIPPING, key: "id") {
-  id: ID!
-  price: Int! @join__field(graph: PRICING) @join__field(graph: QUOTES, external: true)
-  name: String! @join__field(graph: PRODUCTS)
-  weight: Int! @join__field(graph: PRODUCTS) @join__field(graph: QUOTES, external: true) @join__field(graph: SHIPPING, external: true)
-  shippingCost: Int! @join__field(graph: QUOTES, external: true) @join__field(graph: SHIPPING, requires: "weight")
-  deliveryQuote: String! @join__field(graph: QUOTES, requires: "shippingCost price")
-  insurance: Int! @join__field(graph: QUOTES, requires: "weight price")
-}
-
-type Query @join__type(graph: PRICING) @join__type(graph: PRODUCTS) @join__type(graph: QUOTES) @join__type(graph: SHIPPING) {
-  topProducts: [Product!]! @join__field(graph: PRODUCTS)
-  product(id: ID!): Product @join__field(graph: PRODUCTS)
-  featured: Product! @join__field(graph: QUOTES)
-}
-'''
 
 CASES = [
     Case(
@@ -292,7 +209,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_requires_chain(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:

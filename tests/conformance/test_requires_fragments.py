@@ -68,16 +68,18 @@ pets = strawberry.federation.Schema(
 
 @strawberry.interface(name="Pet")
 class InsurancePet:
-    name: str = strawberry.federation.field(external=True)
+    name: str  # interface fields cannot be @external; the implementations' fields are
 
 
 @strawberry.federation.type(name="Dog")
 class InsuranceDog(InsurancePet):
+    name: str = strawberry.federation.field(external=True)
     bark_volume: int = strawberry.federation.field(external=True)
 
 
 @strawberry.federation.type(name="Cat")
 class InsuranceCat(InsurancePet):
+    name: str = strawberry.federation.field(external=True)
     lives: int = strawberry.federation.field(external=True)
 
 
@@ -120,86 +122,6 @@ insurance = strawberry.federation.Schema(
 
 SUBGRAPHS = {"pets": pets, "insurance": insurance}
 
-# Composed by @theguild/federation-composition from the two subgraphs above.
-SUPERGRAPH = r'''schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION) {
-  query: Query
-}
-
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-
-directive @join__field(
-  graph: join__Graph
-  requires: join__FieldSet
-  provides: join__FieldSet
-  type: String
-  external: Boolean
-  override: String
-  usedOverridden: Boolean
-) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
-
-directive @join__type(
-  graph: join__Graph!
-  key: join__FieldSet
-  extension: Boolean! = false
-  resolvable: Boolean! = true
-  isInterfaceObject: Boolean! = false
-) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-
-directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
-
-scalar join__FieldSet
-
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
-
-scalar link__Import
-
-enum link__Purpose {
-  """
-  `SECURITY` features provide metadata necessary to securely resolve fields.
-  """
-  SECURITY
-  """
-  `EXECUTION` features provide metadata necessary for operation execution.
-  """
-  EXECUTION
-}
-
-enum join__Graph {
-  INSURANCE @join__graph(name: "insurance", url: "http://127.0.0.1:4200/insurance")
-  PETS @join__graph(name: "pets", url: "http://127.0.0.1:4200/pets")
-}
-
-type Cat implements Pet @join__type(graph: INSURANCE) @join__type(graph: PETS) @join__implements(graph: INSURANCE, interface: "Pet") @join__implements(graph: PETS, interface: "Pet") {
-  name: String! @join__field(graph: INSURANCE, external: true) @join__field(graph: PETS)
-  lives: Int! @join__field(graph: INSURANCE, external: true) @join__field(graph: PETS)
-}
-
-type Dog implements Pet @join__type(graph: INSURANCE) @join__type(graph: PETS) @join__implements(graph: INSURANCE, interface: "Pet") @join__implements(graph: PETS, interface: "Pet") {
-  name: String! @join__field(graph: INSURANCE, external: true) @join__field(graph: PETS)
-  barkVolume: Int! @join__field(graph: INSURANCE, external: true) @join__field(graph: PETS)
-}
-
-type Owner @join__type(graph: INSURANCE, key: "id") @join__type(graph: PETS, key: "id") {
-  id: ID!
-  pet: Pet @join__field(graph: INSURANCE, external: true) @join__field(graph: PETS)
-  premium: Int! @join__field(
-    graph: INSURANCE
-    requires: "pet{__typename ...on Dog{barkVolume}...on Cat{lives}}"
-  )
-}
-
-type Query @join__type(graph: INSURANCE) @join__type(graph: PETS) {
-  insurer: String! @join__field(graph: INSURANCE)
-  owners: [Owner!]! @join__field(graph: PETS)
-}
-
-interface Pet @join__type(graph: INSURANCE) @join__type(graph: PETS) {
-  name: String!
-}'''
 
 CASES = [
     Case(
@@ -235,7 +157,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_requires_fragments(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:

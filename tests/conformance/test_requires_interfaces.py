@@ -95,95 +95,6 @@ delivery_schema = strawberry.federation.Schema(
 
 SUBGRAPHS = {"inventory": inventory_schema, "delivery": delivery_schema}
 
-# Composed from the subgraphs above with @theguild/federation-composition (kept verbatim).
-SUPERGRAPH = r'''
-schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.5", for: EXECUTION) {
-  query: Query
-}
-
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-
-directive @join__field(
-  graph: join__Graph
-  requires: join__FieldSet
-  provides: join__FieldSet
-  type: String
-  external: Boolean
-  override: String
-  usedOverridden: Boolean
-  overrideLabel: String
-  contextArguments: [join__ContextArgument!]
-) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-
-input join__ContextArgument {
-  name: String!
-  type: String!
-  context: String!
-  selection: join__FieldValue!
-}
-
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
-
-directive @join__type(
-  graph: join__Graph!
-  key: join__FieldSet
-  extension: Boolean! = false
-  resolvable: Boolean! = true
-  isInterfaceObject: Boolean! = false
-) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-
-directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
-
-scalar join__FieldSet
-
-scalar join__FieldValue
-
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
-
-scalar link__Import
-
-enum link__Purpose {
-  """
-  `SECURITY` features provide metadata necessary to securely resolve fields.
-  """
-  SECURITY
-  """
-  `EXECUTION` features provide metadata necessary for operation execution.
-  """
-  EXECUTION
-}
-
-enum join__Graph {
-  DELIVERY @join__graph(name: "delivery", url: "http://127.0.0.1:4000/delivery")
-  INVENTORY @join__graph(name: "inventory", url: "http://127.0.0.1:4000/inventory")
-}
-
-type Book implements Item @join__type(graph: DELIVERY, key: "id") @join__type(graph: INVENTORY, key: "id") @join__implements(graph: DELIVERY, interface: "Item") @join__implements(graph: INVENTORY, interface: "Item") {
-  id: ID!
-  deliveryFee: Int! @join__field(graph: DELIVERY, requires: "weight")
-  weight: Int! @join__field(graph: DELIVERY, external: true) @join__field(graph: INVENTORY)
-  title: String! @join__field(graph: INVENTORY)
-}
-
-type Gadget implements Item @join__type(graph: DELIVERY, key: "id") @join__type(graph: INVENTORY, key: "id") @join__implements(graph: DELIVERY, interface: "Item") @join__implements(graph: INVENTORY, interface: "Item") {
-  id: ID!
-  deliveryFee: Int! @join__field(graph: DELIVERY, requires: "weight")
-  weight: Int! @join__field(graph: DELIVERY, external: true) @join__field(graph: INVENTORY)
-  voltage: Int! @join__field(graph: INVENTORY)
-}
-
-type Query @join__type(graph: DELIVERY) @join__type(graph: INVENTORY) {
-  items: [Item!]! @join__field(graph: INVENTORY)
-}
-
-interface Item @join__type(graph: DELIVERY) @join__type(graph: INVENTORY) {
-  id: ID!
-  deliveryFee: Int! @join__field(graph: DELIVERY)
-  weight: Int! @join__field(graph: INVENTORY)
-}
-'''
 
 CASES = [
     Case(
@@ -243,7 +154,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_requires_interfaces(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:

@@ -126,79 +126,6 @@ search_schema = strawberry.federation.Schema(
 
 SUBGRAPHS = {"catalog": catalog_schema, "search": search_schema}
 
-# Composed with @theguild/federation-composition from the SDL the subgraphs above print.
-SUPERGRAPH = r'''
-schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION) {
-  query: Query
-}
-
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-
-directive @join__field(
-  graph: join__Graph
-  requires: join__FieldSet
-  provides: join__FieldSet
-  type: String
-  external: Boolean
-  override: String
-  usedOverridden: Boolean
-) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
-
-directive @join__type(
-  graph: join__Graph!
-  key: join__FieldSet
-  extension: Boolean! = false
-  resolvable: Boolean! = true
-  isInterfaceObject: Boolean! = false
-) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-
-directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
-
-scalar join__FieldSet
-
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
-
-scalar link__Import
-
-enum link__Purpose {
-  """
-  `SECURITY` features provide metadata necessary to securely resolve fields.
-  """
-  SECURITY
-  """
-  `EXECUTION` features provide metadata necessary for operation execution.
-  """
-  EXECUTION
-}
-
-enum join__Graph {
-  CATALOG @join__graph(name: "catalog", url: "http://catalog.subgraph.local/graphql")
-  SEARCH @join__graph(name: "search", url: "http://search.subgraph.local/graphql")
-}
-
-type Money @join__type(graph: CATALOG) @join__type(graph: SEARCH) {
-  amount: Int!
-  currency: String!
-}
-
-type Product @join__type(graph: CATALOG, key: "id") @join__type(graph: SEARCH, key: "id") {
-  id: ID!
-  name: String!
-  price: Money!
-  stock: Int! @join__field(graph: CATALOG)
-  tags: [String!]! @join__field(graph: SEARCH)
-}
-
-type Query @join__type(graph: CATALOG) @join__type(graph: SEARCH) {
-  products: [Product!]! @join__field(graph: CATALOG)
-  featured: Product
-  search(tag: String!): [Product!]! @join__field(graph: SEARCH)
-}
-'''
 
 CASES = [
     Case(
@@ -301,7 +228,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_shareable_fields(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:

@@ -109,83 +109,6 @@ shop = strawberry.federation.Schema(query=ShopQuery, types=[ShopBook], federatio
 
 SUBGRAPHS = {"names": names, "prices": prices, "library": library, "shop": shop}
 
-# Composed by @theguild/federation-composition from the subgraphs above.
-SUPERGRAPH = r'''schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION) {
-  query: Query
-}
-
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-
-directive @join__field(
-  graph: join__Graph
-  requires: join__FieldSet
-  provides: join__FieldSet
-  type: String
-  external: Boolean
-  override: String
-  usedOverridden: Boolean
-) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
-
-directive @join__type(
-  graph: join__Graph!
-  key: join__FieldSet
-  extension: Boolean! = false
-  resolvable: Boolean! = true
-  isInterfaceObject: Boolean! = false
-) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-
-directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
-
-scalar join__FieldSet
-
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
-
-scalar link__Import
-
-enum link__Purpose {
-  """
-  `SECURITY` features provide metadata necessary to securely resolve fields.
-  """
-  SECURITY
-  """
-  `EXECUTION` features provide metadata necessary for operation execution.
-  """
-  EXECUTION
-}
-
-enum join__Graph {
-  LIBRARY @join__graph(name: "library", url: "http://127.0.0.1:4200/library")
-  NAMES @join__graph(name: "names", url: "http://127.0.0.1:4200/names")
-  PRICES @join__graph(name: "prices", url: "http://127.0.0.1:4200/prices")
-  SHOP @join__graph(name: "shop", url: "http://127.0.0.1:4200/shop")
-}
-
-type Book @join__type(graph: LIBRARY, key: "id") @join__type(graph: SHOP, key: "id") {
-  id: ID!
-  title: String! @join__field(graph: LIBRARY)
-  details: Details!
-}
-
-type Details @join__type(graph: LIBRARY) @join__type(graph: SHOP) {
-  pages: Int! @join__field(graph: LIBRARY)
-  isbn: String! @join__field(graph: SHOP)
-}
-
-type Query @join__type(graph: LIBRARY) @join__type(graph: NAMES) @join__type(graph: PRICES) @join__type(graph: SHOP) {
-  book: Book! @join__field(graph: LIBRARY)
-  product: Product! @join__field(graph: NAMES) @join__field(graph: PRICES)
-  shopName: String! @join__field(graph: SHOP)
-}
-
-type Product @join__type(graph: NAMES) @join__type(graph: PRICES) {
-  id: ID!
-  name: String! @join__field(graph: NAMES)
-  price: Int! @join__field(graph: PRICES)
-}'''
 
 CASES = [
     Case(
@@ -218,7 +141,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_shareable_value_split(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:

@@ -127,97 +127,6 @@ search_schema = strawberry.federation.Schema(
 
 SUBGRAPHS = {"blog": blog_schema, "media": media_schema, "search": search_schema}
 
-# Composed from the subgraphs above with @theguild/federation-composition (kept verbatim).
-SUPERGRAPH = r'''
-schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.5", for: EXECUTION) {
-  query: Query
-}
-
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-
-directive @join__field(
-  graph: join__Graph
-  requires: join__FieldSet
-  provides: join__FieldSet
-  type: String
-  external: Boolean
-  override: String
-  usedOverridden: Boolean
-  overrideLabel: String
-  contextArguments: [join__ContextArgument!]
-) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-
-input join__ContextArgument {
-  name: String!
-  type: String!
-  context: String!
-  selection: join__FieldValue!
-}
-
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
-
-directive @join__type(
-  graph: join__Graph!
-  key: join__FieldSet
-  extension: Boolean! = false
-  resolvable: Boolean! = true
-  isInterfaceObject: Boolean! = false
-) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-
-directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
-
-scalar join__FieldSet
-
-scalar join__FieldValue
-
-directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
-
-scalar link__Import
-
-enum link__Purpose {
-  """
-  `SECURITY` features provide metadata necessary to securely resolve fields.
-  """
-  SECURITY
-  """
-  `EXECUTION` features provide metadata necessary for operation execution.
-  """
-  EXECUTION
-}
-
-enum join__Graph {
-  BLOG @join__graph(name: "blog", url: "http://127.0.0.1:4000/blog")
-  MEDIA @join__graph(name: "media", url: "http://127.0.0.1:4000/media")
-  SEARCH @join__graph(name: "search", url: "http://127.0.0.1:4000/search")
-}
-
-type Article @join__type(graph: BLOG, key: "id") @join__type(graph: SEARCH, key: "id") {
-  id: ID!
-  title: String! @join__field(graph: BLOG)
-  author: String! @join__field(graph: BLOG)
-}
-
-type Query @join__type(graph: BLOG) @join__type(graph: MEDIA) @join__type(graph: SEARCH) {
-  trending: [SearchResult!]! @join__field(graph: MEDIA)
-  search(term: String!): [SearchResult!]! @join__field(graph: SEARCH)
-}
-
-type Podcast @join__type(graph: MEDIA, key: "id") {
-  id: ID!
-  title: String!
-  episodes: Int!
-}
-
-type Video @join__type(graph: MEDIA, key: "id") @join__type(graph: SEARCH, key: "id") {
-  id: ID!
-  title: String! @join__field(graph: MEDIA)
-  duration: Int! @join__field(graph: MEDIA)
-}
-
-union SearchResult @join__type(graph: MEDIA) @join__type(graph: SEARCH) @join__unionMember(graph: MEDIA, member: "Video") @join__unionMember(graph: MEDIA, member: "Podcast") @join__unionMember(graph: SEARCH, member: "Article") @join__unionMember(graph: SEARCH, member: "Video") = Video | Podcast | Article
-'''
 
 CASES = [
     Case(
@@ -235,7 +144,8 @@ CASES = [
     ),
     Case(
         "union-member-fields-from-two-subgraphs",
-        '{ search(term: "graph") { ... on Article { title author } ... on Video { title duration } } }',
+        '{ search(term: "graph") { ... on Article { title author }'
+        " ... on Video { title duration } } }",
         {
             "data": {
                 "search": [
@@ -296,7 +206,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 async def test_unions_cross_subgraph(case: Case) -> None:
-    gateway = make_gateway(SUPERGRAPH, SUBGRAPHS)
+    gateway = make_gateway(SUBGRAPHS)
     try:
         await run_case(gateway, case)
     finally:
