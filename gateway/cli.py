@@ -94,7 +94,78 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     plan.add_argument("--operation-name", metavar="NAME", help="operation to plan")
     plan.set_defaults(run=_plan)
+    _add_compose_parser(commands)
     return parser
+
+
+def _add_compose_parser(commands: Any) -> None:
+    compose = commands.add_parser(
+        "compose",
+        help="compose subgraph schemas into a supergraph and an API schema",
+        description="Compose subgraph SDLs (from files, a config file or live subgraphs) into "
+        "a supergraph (Apollo's format, join v0.5) and the client-facing API schema. Exit "
+        "codes: 0 composed; 1 composition errors, or --check found a stale file; 2 bad inputs.",
+    )
+    compose.add_argument(
+        "--config",
+        metavar="FILE",
+        help="TOML file with [subgraphs.NAME] tables (url, and schema or introspect); "
+        "default brand-matrix.toml when present and no --subgraph is given",
+    )
+    compose.add_argument(
+        "--subgraph",
+        action="append",
+        default=[],
+        metavar="NAME=URL@FILE",
+        help="a subgraph: its name, routing URL and SDL file; NAME=URL alone fetches the SDL "
+        "from URL's _service { sdl }; replaces the config's subgraph of that name (repeatable)",
+    )
+    compose.add_argument(
+        "--out",
+        default="schema/supergraph.graphql",
+        metavar="FILE",
+        help="supergraph output, - for stdout (default schema/supergraph.graphql)",
+    )
+    compose.add_argument(
+        "--api-out",
+        metavar="FILE",
+        help="API schema output, - for stdout (default api.graphql next to --out; "
+        "none when --out is -)",
+    )
+    compose.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="text: errors and hints on stderr; json: a report on stdout for CI",
+    )
+    compose.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 when --out or --api-out would change (for CI)",
+    )
+    compose.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=10.0,
+        metavar="S",
+        help="seconds to wait for each live subgraph's SDL (default 10)",
+    )
+    compose.set_defaults(run=_compose)
+
+
+def _compose(args: argparse.Namespace) -> int:
+    from gateway.composition.command import ComposeOptions, run_compose
+
+    options = ComposeOptions(
+        config=args.config,
+        subgraphs=list(args.subgraph),
+        out=args.out,
+        api_out=args.api_out,
+        format=args.format,
+        check=args.check,
+        timeout=args.timeout,
+    )
+    return run_compose(options)
 
 
 def _serve(args: argparse.Namespace) -> int:
