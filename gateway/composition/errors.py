@@ -87,16 +87,24 @@ class Issues:
         field_name: str | None = None,
         hint: str | None = None,
     ) -> None:
-        self.items.append(
-            CompositionIssue(
-                code,
-                message,
-                tuple(sorted(subgraphs)),
-                type_name,
-                field_name,
-                hint,
-                "hint",
-            )
+        """Something worth knowing that does not stop composition."""
+        self.error(
+            code,
+            message,
+            subgraphs=subgraphs,
+            type_name=type_name,
+            field_name=field_name,
+            hint=hint,
+        )
+        issue = self.items[-1]
+        self.items[-1] = CompositionIssue(
+            issue.code,
+            issue.message,
+            issue.subgraphs,
+            issue.type_name,
+            issue.field_name,
+            issue.hint,
+            "hint",
         )
 
     @property

@@ -12,7 +12,14 @@ import re
 
 from graphql import DirectiveNode, print_ast
 
-from gateway.composition.merge import MergedField, MergedSchema, MergedType, named
+from gateway.composition.merge import (
+    MergedArgument,
+    MergedField,
+    MergedSchema,
+    MergedType,
+    named,
+)
+from gateway.supergraph.sdl_kinds import EXECUTABLE_LOCATIONS
 
 LINK_HEADER = """directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
 
@@ -150,22 +157,12 @@ class _Printer:
         for subgraph in subgraphs[1:]:
             common &= set(subgraph.directive_definitions)
         out = []
-        executable = {
-            "QUERY",
-            "MUTATION",
-            "SUBSCRIPTION",
-            "FIELD",
-            "FRAGMENT_DEFINITION",
-            "FRAGMENT_SPREAD",
-            "INLINE_FRAGMENT",
-            "VARIABLE_DEFINITION",
-        }
         for name in sorted(common):
             definitions = [s.directive_definitions[name] for s in subgraphs]
             locations = [
                 loc.value
                 for loc in definitions[0].locations
-                if loc.value in executable
+                if loc.value in EXECUTABLE_LOCATIONS
                 and all(loc.value in {x.value for x in d.locations} for d in definitions)
             ]
             if not locations:
@@ -307,10 +304,7 @@ class _Printer:
             out.append(f"@join__field({', '.join(args)})")
         return out
 
-    def _argument(self, argument: object) -> str:
-        from gateway.composition.merge import MergedArgument
-
-        assert isinstance(argument, MergedArgument)
+    def _argument(self, argument: MergedArgument) -> str:
         text = (
             _inline_description(argument.description)
             + f"{argument.name}: {print_ast(argument.type)}"

@@ -16,22 +16,16 @@ from graphql import (
     DirectiveDefinitionNode,
     DirectiveNode,
     DocumentNode,
-    EnumTypeDefinitionNode,
     EnumTypeExtensionNode,
     GraphQLError,
-    InputObjectTypeDefinitionNode,
     InputObjectTypeExtensionNode,
     InputValueDefinitionNode,
-    InterfaceTypeDefinitionNode,
     InterfaceTypeExtensionNode,
-    ObjectTypeDefinitionNode,
     ObjectTypeExtensionNode,
-    ScalarTypeDefinitionNode,
     ScalarTypeExtensionNode,
     SchemaDefinitionNode,
     SchemaExtensionNode,
     TypeNode,
-    UnionTypeDefinitionNode,
     UnionTypeExtensionNode,
     parse,
     value_from_ast_untyped,
@@ -39,6 +33,7 @@ from graphql import (
 
 from gateway.composition.errors import CompositionError
 from gateway.composition.subgraph_validation import graphql_errors
+from gateway.supergraph.sdl_kinds import TYPE_KINDS
 
 FEDERATION_DIRECTIVES = (
     "key",
@@ -66,20 +61,6 @@ FEDERATION_TYPES = frozenset(
 )
 FEDERATION_ROOT_FIELDS = frozenset({"_entities", "_service"})
 _FEDERATION_URL = re.compile(r"^https?://[^/]+/federation/v(?P<version>\d+\.\d+)$")
-_KINDS: dict[type, str] = {
-    ObjectTypeDefinitionNode: "object",
-    ObjectTypeExtensionNode: "object",
-    InterfaceTypeDefinitionNode: "interface",
-    InterfaceTypeExtensionNode: "interface",
-    UnionTypeDefinitionNode: "union",
-    UnionTypeExtensionNode: "union",
-    EnumTypeDefinitionNode: "enum",
-    EnumTypeExtensionNode: "enum",
-    InputObjectTypeDefinitionNode: "input",
-    InputObjectTypeExtensionNode: "input",
-    ScalarTypeDefinitionNode: "scalar",
-    ScalarTypeExtensionNode: "scalar",
-}
 _EXTENSIONS = (
     ObjectTypeExtensionNode,
     InterfaceTypeExtensionNode,
@@ -235,7 +216,7 @@ class _Reader:
             if isinstance(node, DirectiveDefinitionNode):
                 definitions[node.name.value] = node
                 continue
-            kind = _KINDS.get(type(node))
+            kind = TYPE_KINDS.get(type(node))
             if kind is None:
                 continue
             name = node.name.value  # type: ignore[attr-defined]

@@ -20,19 +20,9 @@ from graphql import (
 )
 
 from gateway.supergraph.links import LinkedSpecs
+from gateway.supergraph.sdl_kinds import EXECUTABLE_LOCATIONS
 
 _KEPT_DIRECTIVES = {d.name for d in specified_directives}
-# As written in SDL (graphql-core's DirectiveLocation values are not these spellings).
-_EXECUTABLE_LOCATIONS = {
-    "QUERY",
-    "MUTATION",
-    "SUBSCRIPTION",
-    "FIELD",
-    "FRAGMENT_DEFINITION",
-    "FRAGMENT_SPREAD",
-    "INLINE_FRAGMENT",
-    "VARIABLE_DEFINITION",
-}
 
 
 def _replace(node: Any, **changes: Any) -> Any:
@@ -59,7 +49,7 @@ def build_api_schema(document: DocumentNode, specs: LinkedSpecs) -> GraphQLSchem
         if isinstance(d, DirectiveDefinitionNode)
         and not specs.is_spec_element(d.name.value)
         and d.name.value not in ("link", "core")
-        and any(loc.value in _EXECUTABLE_LOCATIONS for loc in d.locations)
+        and any(loc.value in EXECUTABLE_LOCATIONS for loc in d.locations)
     }
 
     def clean_directives(node: Any) -> tuple[Any, ...]:
@@ -76,7 +66,7 @@ def build_api_schema(document: DocumentNode, specs: LinkedSpecs) -> GraphQLSchem
         if isinstance(definition, DirectiveDefinitionNode):
             if definition.name.value in kept_directive_defs:
                 locations = tuple(
-                    loc for loc in definition.locations if loc.value in _EXECUTABLE_LOCATIONS
+                    loc for loc in definition.locations if loc.value in EXECUTABLE_LOCATIONS
                 )
                 definitions.append(
                     _replace(

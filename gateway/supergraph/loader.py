@@ -8,18 +8,9 @@ from graphql import (
     DirectiveNode,
     DocumentNode,
     EnumTypeDefinitionNode,
-    EnumTypeExtensionNode,
     GraphQLError,
-    InputObjectTypeDefinitionNode,
-    InputObjectTypeExtensionNode,
-    InterfaceTypeDefinitionNode,
-    InterfaceTypeExtensionNode,
     ListTypeNode,
     NonNullTypeNode,
-    ObjectTypeDefinitionNode,
-    ObjectTypeExtensionNode,
-    ScalarTypeDefinitionNode,
-    ScalarTypeExtensionNode,
     SchemaDefinitionNode,
     TypeNode,
     UnionTypeDefinitionNode,
@@ -33,21 +24,7 @@ from gateway.supergraph.api_schema import build_api_schema
 from gateway.supergraph.fieldset import parse_field_set
 from gateway.supergraph.links import LinkedSpecs, read_links
 from gateway.supergraph.model import EntityKey, FieldDef, FieldJoin, Graph, Supergraph, TypeDef
-
-_KINDS: dict[type, str] = {
-    ObjectTypeDefinitionNode: "object",
-    ObjectTypeExtensionNode: "object",
-    InterfaceTypeDefinitionNode: "interface",
-    InterfaceTypeExtensionNode: "interface",
-    UnionTypeDefinitionNode: "union",
-    UnionTypeExtensionNode: "union",
-    EnumTypeDefinitionNode: "enum",
-    EnumTypeExtensionNode: "enum",
-    InputObjectTypeDefinitionNode: "input",
-    InputObjectTypeExtensionNode: "input",
-    ScalarTypeDefinitionNode: "scalar",
-    ScalarTypeExtensionNode: "scalar",
-}
+from gateway.supergraph.sdl_kinds import TYPE_KINDS
 
 
 def load_supergraph(sdl: str) -> Supergraph:
@@ -105,7 +82,7 @@ class _Loader:
                 roots = {"query": None, "mutation": None, "subscription": None}
                 for op in definition.operation_types:
                     roots[op.operation.value] = op.type.name.value
-            kind = _KINDS.get(type(definition))
+            kind = TYPE_KINDS.get(type(definition))
             if kind is None:
                 continue
             name = definition.name.value  # type: ignore[attr-defined]

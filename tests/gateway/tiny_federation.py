@@ -1,12 +1,12 @@
-"""A one-subgraph federation for end-to-end tests: a Strawberry subgraph and its supergraph.
-
-The supergraph is hand-written in Apollo's join v0.3 format, as `rover` would compose it.
-"""
+"""A one-subgraph federation for end-to-end tests: a Strawberry subgraph and its supergraph,
+composed by our composer."""
 
 from __future__ import annotations
 
 import strawberry
 from strawberry.asgi import GraphQL
+
+from gateway.composition import SubgraphInput, compose
 
 SUBGRAPH_NAME = "hello"
 
@@ -40,78 +40,8 @@ def in_process_apps() -> dict[str, GraphQL]:
 
 
 def supergraph_sdl(subgraph_url: str = "http://127.0.0.1:9/graphql") -> str:
-    """The supergraph; `subgraph_url` only matters when no in-process transport is given."""
-    return _SUPERGRAPH.replace("SUBGRAPH_URL", subgraph_url)
-
-
-_SUPERGRAPH = """
-schema
-  @link(url: "https://specs.apollo.dev/link/v1.0")
-  @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION) {
-  query: Query
-  mutation: Mutation
-}
-
-directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
-
-directive @join__field(
-  graph: join__Graph
-  requires: join__FieldSet
-  provides: join__FieldSet
-  type: String
-  external: Boolean
-  override: String
-  usedOverridden: Boolean
-) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
-
-directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-
-directive @join__implements(
-  graph: join__Graph!
-  interface: String!
-) repeatable on OBJECT | INTERFACE
-
-directive @join__type(
-  graph: join__Graph!
-  key: join__FieldSet
-  extension: Boolean! = false
-  resolvable: Boolean! = true
-  isInterfaceObject: Boolean! = false
-) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
-
-directive @join__unionMember(
-  graph: join__Graph!
-  member: String!
-) repeatable on UNION
-
-directive @link(
-  url: String
-  as: String
-  for: link__Purpose
-  import: [link__Import]
-) repeatable on SCHEMA
-
-scalar join__FieldSet
-
-enum join__Graph {
-  HELLO @join__graph(name: "hello", url: "SUBGRAPH_URL")
-}
-
-scalar link__Import
-
-enum link__Purpose {
-  SECURITY
-  EXECUTION
-}
-
-type Mutation
-  @join__type(graph: HELLO) {
-  shout(text: String!): String!
-}
-
-type Query
-  @join__type(graph: HELLO) {
-  hello(name: String! = "world"): String!
-  fail: String
-}
-"""
+    """The composed supergraph; `subgraph_url` only matters without an in-process transport."""
+    schema = strawberry.federation.Schema(query=Query, mutation=Mutation)
+    result = compose([SubgraphInput(SUBGRAPH_NAME, subgraph_url, schema.as_str())])
+    assert result.supergraph_sdl is not None, [str(e) for e in result.errors]
+    return result.supergraph_sdl
