@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from graphql import ListTypeNode, NamedTypeNode, NonNullTypeNode, TypeNode, print_ast
+from graphql import ListTypeNode, NonNullTypeNode, TypeNode, print_ast
 
 from gateway.composition.errors import Issues
 from gateway.composition.subgraph import (
@@ -80,10 +80,6 @@ class MergedType:
 class MergedSchema:
     subgraphs: dict[str, Subgraph]  # by name, in composition order
     types: dict[str, MergedType]
-
-    def graphs_of(self, type_name: str) -> list[str]:
-        merged = self.types.get(type_name)
-        return list(merged.per_graph) if merged else []
 
 
 def named(type_node: TypeNode) -> str:
@@ -479,7 +475,3 @@ def _article(kind: str) -> str:
         "input": "an input object type",
         "scalar": "a scalar type",
     }[kind]
-
-
-def is_named(type_node: TypeNode, name: str) -> bool:
-    return isinstance(type_node, NamedTypeNode) and type_node.name.value == name

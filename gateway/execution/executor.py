@@ -26,8 +26,6 @@ from gateway.planning.plan import (
 )
 from gateway.transport.base import SubgraphRequest, SubgraphTransport, TransportError
 
-_MISSING = object()
-
 
 @dataclass(slots=True)
 class ExecutionState:

@@ -83,7 +83,7 @@ class Projector:
             except NeedsSlowPath:
                 pass  # a null where the schema forbids one: the general path reports it
         run = _Run(self, variables, errors, fetch_failed)
-        result = run.object(self.operation.selections, self.root_type, data, None, root=True)
+        result = run.object(self.operation.selections, self.root_type, data, None)
         return None if result is _BUBBLE else result
 
     def fields_for(self, selections: list[Selection], type_name: str) -> list[_CompiledField]:
@@ -170,8 +170,6 @@ class _Run:
         parent: Any,
         obj: dict[str, Any],
         path: Any,
-        *,
-        root: bool = False,
     ) -> Any:
         if is_abstract_type(parent):
             type_name = obj.get("__typename") or parent.name

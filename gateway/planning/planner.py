@@ -53,14 +53,6 @@ class _Group:
         return self.id
 
 
-@dataclass(frozen=True, slots=True)
-class _Route:
-    """How to reach a field's subgraph: the hops (graph, key) and the representation type."""
-
-    hops: tuple[tuple[str, EntityKey], ...]
-    rep_type: str
-
-
 class Planner:
     def __init__(self, supergraph: Supergraph, *, batch: bool = True) -> None:
         self.supergraph = supergraph
