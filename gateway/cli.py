@@ -80,6 +80,12 @@ def _build_parser() -> argparse.ArgumentParser:
         help="client request header to pass on to subgraphs (repeatable)",
     )
     serve.add_argument(
+        "--config",
+        metavar="FILE",
+        help="brand-matrix.toml with [partitions.NAME] tables: those subgraphs are routed by "
+        "brand to one URL per brand",
+    )
+    serve.add_argument(
         "--log-level",
         default="info",
         choices=["critical", "error", "warning", "info", "debug"],
@@ -179,6 +185,7 @@ def _serve(args: argparse.Namespace) -> int:
         subgraph_timeout=args.subgraph_timeout,
         in_process=args.in_process,
         forward_headers=tuple(args.forward_header),
+        config=args.config,
     )
     uvicorn.run(
         create_app(gateway),
@@ -215,22 +222,56 @@ def _load_gateway(
     subgraph_timeout: float = 30.0,
     in_process: str | None = None,
     forward_headers: tuple[str, ...] = (),
+    config: str | None = None,
 ) -> Gateway:
     sdl = _read_supergraph(path)
     from gateway.service import Gateway  # looked up per call, so tests can stand one in
 
     transports = _in_process_transports(in_process, subgraph_timeout) if in_process else None
+    extra: dict[str, Any] = {}
+    partitioned: dict[str, Any] = {}
+    if config is not None:
+        partitioned, extra["brands"] = _partitioned_transports(config, subgraph_timeout)
+        transports = {**(transports or {}), **partitioned}
     try:
-        return Gateway(
+        gateway = Gateway(
             sdl,
             transports,
             subgraph_timeout=subgraph_timeout,
             forward_headers=forward_headers,
+            **extra,
         )
     except SupergraphError as error:
         raise CliError(f"invalid supergraph {path}: {error}") from None
     except GraphQLError as error:
         raise CliError(f"invalid supergraph {path}: {error.message}") from None
+    unknown = sorted(set(partitioned) - set(gateway.transports)) if partitioned else []
+    if unknown:
+        raise CliError(f"{config}: partitioned subgraph {unknown[0]!r} is not in the supergraph")
+    return gateway
+
+
+def _partitioned_transports(
+    config: str, timeout: float
+) -> tuple[dict[str, Any], frozenset[str] | None]:
+    """A PartitionedTransport per `[partitions.NAME]`, over one HTTP client per brand URL."""
+    from gateway.partitions import ConfigError, PartitionedTransport, load_partitions
+    from gateway.transport.aiohttp_client import AiohttpTransport
+
+    try:
+        partitions = load_partitions(config)
+    except ConfigError as error:
+        raise CliError(str(error)) from None
+    transports: dict[str, Any] = {}
+    brands: set[str] = set()
+    for name, partition in partitions.items():
+        clients = {
+            brand: AiohttpTransport(f"{name}@{brand}", url, timeout=timeout)
+            for brand, url in partition.brands.items()
+        }
+        transports[name] = PartitionedTransport(name, clients, partition.rules)
+        brands.update(partition.brands)
+    return transports, (frozenset(brands) if brands else None)
 
 
 def _in_process_transports(spec: str, timeout: float) -> dict[str, Any]:

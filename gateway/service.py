@@ -32,6 +32,7 @@ from gateway.supergraph import load_supergraph
 from gateway.transport.aiohttp_client import AiohttpTransport
 from gateway.transport.base import SubgraphTransport
 
+BRAND_HEADER = "x-brand"
 ResponseKind = Literal["ok", "request_error", "operation_not_allowed"]
 
 
@@ -70,9 +71,14 @@ class Gateway:
         subgraph_timeout: float = 30.0,
         cache_size: int = 1000,
         forward_headers: tuple[str, ...] = (),
+        brands: frozenset[str] | None = None,
     ) -> None:
         # Only these client headers reach subgraphs: hop-by-hop ones (length, host) never may.
         self.forward_headers = tuple(h.lower() for h in forward_headers)
+        # With brand partitions: X-Brand is checked against these and always forwarded.
+        self.brands = brands
+        if brands is not None and BRAND_HEADER not in self.forward_headers:
+            self.forward_headers = (*self.forward_headers, BRAND_HEADER)
         self.supergraph = load_supergraph(supergraph_sdl)
         self.api_schema = self.supergraph.api_schema
         self.planner = Planner(self.supergraph)
@@ -94,6 +100,9 @@ class Gateway:
         allow_mutations: bool = True,
         headers: Mapping[str, str] | None = None,
     ) -> GatewayResponse:
+        unknown = self._unknown_brand(headers)
+        if unknown is not None:
+            return GatewayResponse({"errors": [unknown]}, "request_error")
         try:
             prepared = self.prepare(request.query, request.operation_name)
             if prepared.operation.kind == "mutation" and not allow_mutations:
@@ -151,6 +160,18 @@ class Gateway:
             await transport.aclose()
 
     # -- steps -----------------------------------------------------------------------------
+
+    def _unknown_brand(self, headers: Mapping[str, str] | None) -> dict[str, Any] | None:
+        if self.brands is None or not headers:
+            return None
+        brand = next((v for k, v in headers.items() if k.lower() == BRAND_HEADER), None)
+        if brand is None or brand in self.brands:
+            return None
+        return graphql_error(
+            f"Unknown brand {brand!r} in the X-Brand header "
+            f"(brands: {', '.join(sorted(self.brands))}).",
+            code="UNKNOWN_BRAND",
+        )
 
     def _document(self, query: str) -> DocumentNode:
         cached = self._documents.get(query)

@@ -33,7 +33,7 @@ from gateway.composition.subgraph import SubgraphInput
 
 DEFAULT_CONFIG = "brand-matrix.toml"
 SUBGRAPH_KEYS = ("url", "schema", "introspect")
-TOP_LEVEL_KEYS = ("subgraphs",)
+TOP_LEVEL_KEYS = ("subgraphs", "partitions")  # partitions: gateway/partitions/config.py
 
 
 class SourceError(Exception):
