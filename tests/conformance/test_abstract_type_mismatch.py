@@ -47,8 +47,10 @@ class ZooOwner:
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> ZooOwner:
-        pet: ZooAnimal = ZooCat(id="c1", name="Tom", lives=9) if id == "o2" else ZooDog(
-            id="d1", name="Rex", breed="beagle"
+        pet: ZooAnimal = (
+            ZooCat(id="c1", name="Tom", lives=9)
+            if id == "o2"
+            else ZooDog(id="d1", name="Rex", breed="beagle")
         )
         return ZooOwner(id=id, pet=pet)
 
