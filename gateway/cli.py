@@ -86,6 +86,14 @@ def _build_parser() -> argparse.ArgumentParser:
         "brand to one URL per brand",
     )
     serve.add_argument(
+        "--reload-interval",
+        type=_non_negative_float,
+        default=1.0,
+        metavar="S",
+        help="with --config: seconds between checks of the config file; brand changes are "
+        "applied without a restart (default 1; 0 turns reloading off)",
+    )
+    serve.add_argument(
         "--log-level",
         default="info",
         choices=["critical", "error", "warning", "info", "debug"],
@@ -99,8 +107,14 @@ def _build_parser() -> argparse.ArgumentParser:
         "--query", required=True, metavar="FILE", help="operation document file, or - for stdin"
     )
     plan.add_argument("--operation-name", metavar="NAME", help="operation to plan")
+    plan.add_argument(
+        "--config",
+        metavar="FILE",
+        help="brand-matrix.toml: show how each [partitions.NAME] subgraph routes by brand",
+    )
     plan.set_defaults(run=_plan)
     _add_compose_parser(commands)
+    _add_brand_parser(commands)
     return parser
 
 
@@ -186,9 +200,10 @@ def _serve(args: argparse.Namespace) -> int:
         in_process=args.in_process,
         forward_headers=tuple(args.forward_header),
         config=args.config,
+        check_partition_sdls=True,
     )
     uvicorn.run(
-        create_app(gateway),
+        create_app(gateway, **_reload_hooks(args, gateway)),
         host=args.host,
         port=args.port,
         loop="uvloop" if _importable("uvloop") else "asyncio",
@@ -201,6 +216,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
+    notes = _plan_notes(args.config) if getattr(args, "config", None) else {}
     gateway = _load_gateway(args.supergraph)
     try:
         query = _read_query(args.query)
@@ -210,10 +226,21 @@ def _plan(args: argparse.Namespace) -> int:
             for item in error.errors:
                 print(_format_error(item), file=sys.stderr)
             return EXIT_REQUEST_ERROR
-        print(plan)
+        print(plan.describe(notes) if notes else plan)
         return EXIT_OK
     finally:
         asyncio.run(gateway.aclose())
+
+
+def _plan_notes(config: str) -> dict[str, str]:
+    """subgraph -> how it routes by brand, for the `[partitions.NAME]` of the config."""
+    from gateway.partitions import ConfigError, load_partitions
+    from gateway.partitions.plan_notes import plan_notes
+
+    try:
+        return plan_notes(load_partitions(config))
+    except ConfigError as error:
+        raise CliError(str(error)) from None
 
 
 def _load_gateway(
@@ -223,6 +250,7 @@ def _load_gateway(
     in_process: str | None = None,
     forward_headers: tuple[str, ...] = (),
     config: str | None = None,
+    check_partition_sdls: bool = False,
 ) -> Gateway:
     sdl = _read_supergraph(path)
     from gateway.service import Gateway  # looked up per call, so tests can stand one in
@@ -231,7 +259,9 @@ def _load_gateway(
     extra: dict[str, Any] = {}
     partitioned: dict[str, Any] = {}
     if config is not None:
-        partitioned, extra["brands"] = _partitioned_transports(config, subgraph_timeout)
+        partitioned, extra["brands"] = _partitioned_transports(
+            config, subgraph_timeout, check_sdls=check_partition_sdls
+        )
         transports = {**(transports or {}), **partitioned}
     try:
         gateway = Gateway(
@@ -252,9 +282,11 @@ def _load_gateway(
 
 
 def _partitioned_transports(
-    config: str, timeout: float
+    config: str, timeout: float, *, check_sdls: bool = False
 ) -> tuple[dict[str, Any], frozenset[str] | None]:
-    """A PartitionedTransport per `[partitions.NAME]`, over one HTTP client per brand URL."""
+    """A PartitionedTransport per `[partitions.NAME]`, over one HTTP client per brand URL.
+    With `check_sdls`, a partition whose live SDL differs from the composed one (or that is
+    unreachable) is refused: a `RefusedPartition` stands in for it (see `_refused`)."""
     from gateway.partitions import ConfigError, PartitionedTransport, load_partitions
     from gateway.transport.aiohttp_client import AiohttpTransport
 
@@ -265,13 +297,38 @@ def _partitioned_transports(
     transports: dict[str, Any] = {}
     brands: set[str] = set()
     for name, partition in partitions.items():
+        refused = _refused(config, name, partition.brands, timeout) if check_sdls else {}
         clients = {
-            brand: AiohttpTransport(f"{name}@{brand}", url, timeout=timeout)
+            brand: refused.get(brand) or AiohttpTransport(f"{name}@{brand}", url, timeout=timeout)
             for brand, url in partition.brands.items()
         }
         transports[name] = PartitionedTransport(name, clients, partition.rules)
         brands.update(partition.brands)
     return transports, (frozenset(brands) if brands else None)
+
+
+def _refused(config: str, name: str, urls: dict[str, str], timeout: float) -> dict[str, Any]:
+    """brand -> RefusedPartition for each partition of `name` whose live `_service { sdl }`
+    differs from the reference (`[subgraphs.NAME] schema` of the config, else the first brand
+    that answers) or that cannot be reached; one warning line per refused partition."""
+    from gateway.partitions.sdl_check import (
+        RefusedPartition,
+        SdlError,
+        check_partitions_sync,
+        reference_from_config,
+    )
+
+    try:
+        reference = reference_from_config(config, name)
+        checks = check_partitions_sync(reference, urls, timeout=min(timeout, 10.0))
+    except SdlError as error:
+        raise CliError(f"subgraph {name!r}: the composed SDL cannot be read: {error}") from None
+    refused: dict[str, Any] = {}
+    for brand, check in checks.items():
+        if not check.ok:
+            refused[brand] = RefusedPartition(name, check)
+            print(f"{PROG}: warning: refusing {check.summary(name)}", file=sys.stderr)
+    return refused
 
 
 def _in_process_transports(spec: str, timeout: float) -> dict[str, Any]:
@@ -373,6 +430,118 @@ def _exit_code(code: str | int | None) -> int:
 
 def _one_line(message: str) -> str:
     return " ".join(message.split())
+
+
+# --- brands: `brand add`, `brand list`, hot reload (gateway/partitions/edit.py, reload.py) ---
+
+DEFAULT_CONFIG = "brand-matrix.toml"
+
+
+def _add_brand_parser(commands: Any) -> None:
+    brand = commands.add_parser("brand", help="add or list the brands of brand-matrix.toml")
+    actions = brand.add_subparsers(dest="brand_command", metavar="ACTION", required=True)
+    add = actions.add_parser(
+        "add",
+        help="add a brand to the partitioned subgraphs of the config",
+        description="Add a brand: its display name and its URL per partitioned subgraph. "
+        "Comments and formatting of the file are kept; the file is replaced atomically, so "
+        "a running `serve --config` picks the brand up without a restart.",
+    )
+    add.add_argument("id", help="brand id: a simple lowercase identifier, e.g. vela")
+    add.add_argument("--name", required=True, help="display name, e.g. 'Vela Beauty'")
+    add.add_argument("--catalogue-url", metavar="URL", help="the brand's catalogue subgraph")
+    add.add_argument("--content-url", metavar="URL", help="the brand's content subgraph")
+    add.add_argument(
+        "--url",
+        action="append",
+        default=[],
+        metavar="SUBGRAPH=URL",
+        help="the brand's deployment of any partitioned subgraph (repeatable)",
+    )
+    add.add_argument("--config", default=DEFAULT_CONFIG, metavar="FILE", help=_CONFIG_HELP)
+    add.set_defaults(run=_brand_add)
+    listing = actions.add_parser("list", help="print the brands and their URLs")
+    listing.add_argument("--config", default=DEFAULT_CONFIG, metavar="FILE", help=_CONFIG_HELP)
+    listing.set_defaults(run=_brand_list)
+
+
+_CONFIG_HELP = f"the gateway config file (default {DEFAULT_CONFIG})"
+
+
+def _brand_add(args: argparse.Namespace) -> int:
+    from gateway.partitions import ConfigError
+    from gateway.partitions.edit import add_brand
+
+    urls: dict[str, str] = {}
+    given = [("catalogue", args.catalogue_url), ("content", args.content_url)]
+    for spec in args.url:
+        subgraph, sep, url = spec.partition("=")
+        if not sep or not subgraph.strip() or not url:
+            raise CliError(f"--url wants SUBGRAPH=URL, got {spec!r}")
+        given.append((subgraph.strip(), url))
+    for subgraph, url in given:
+        if url is None:
+            continue
+        if subgraph in urls:
+            raise CliError(f"two URLs for subgraph {subgraph!r}")
+        urls[subgraph] = url
+    try:
+        notes = add_brand(args.config, args.id, args.name, urls)
+    except ConfigError as error:
+        raise CliError(str(error)) from None
+    for note in notes:
+        print(f"{PROG}: {note}", file=sys.stderr)
+    print(f"added brand {args.id!r} ({args.name}) to {', '.join(urls)} in {args.config}")
+    return EXIT_OK
+
+
+def _brand_list(args: argparse.Namespace) -> int:
+    from gateway.partitions import ConfigError
+    from gateway.partitions.config import load_config
+    from gateway.partitions.edit import brand_table
+
+    if not Path(args.config).exists():
+        raise CliError(f"config file {args.config} does not exist")
+    try:
+        config = load_config(args.config)
+    except ConfigError as error:
+        raise CliError(str(error)) from None
+    for line in brand_table(config):
+        print(line)
+    return EXIT_OK
+
+
+def _reload_hooks(args: argparse.Namespace, gateway: Gateway) -> dict[str, Any]:
+    """The config watcher's start/stop for the app's lifespan (serve --config only)."""
+    if args.config is None or not args.reload_interval:
+        return {}
+    from gateway.partitions.reload import ConfigWatcher
+    from gateway.transport.aiohttp_client import AiohttpTransport
+
+    timeout = args.subgraph_timeout
+
+    def make_transport(subgraph: str, brand: str, url: str) -> Any:
+        return AiohttpTransport(f"{subgraph}@{brand}", url, timeout=timeout)
+
+    watcher = ConfigWatcher(
+        args.config,
+        gateway,
+        make_transport,
+        interval=args.reload_interval,
+        verify_sdl=True,
+        verify_timeout=min(timeout, 10.0),
+    )
+    return {"on_startup": [watcher.start], "on_shutdown": [watcher.stop]}
+
+
+def _non_negative_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not number >= 0:  # also rejects nan
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {value}")
+    return number
 
 
 if __name__ == "__main__":

@@ -155,6 +155,13 @@ class Gateway:
     def plan(self, query: str, operation_name: str | None = None) -> QueryPlan:
         return self.prepare(query, operation_name).plan
 
+    def set_brands(self, brands: frozenset[str] | None) -> None:
+        """Change the brands the X-Brand header may name (a config reload); takes effect for
+        the next request."""
+        if brands is not None and BRAND_HEADER not in self.forward_headers:
+            self.forward_headers = (*self.forward_headers, BRAND_HEADER)
+        self.brands = brands
+
     async def aclose(self) -> None:
         for transport in self.transports.values():
             await transport.aclose()

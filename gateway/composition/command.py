@@ -89,6 +89,10 @@ def run_compose(
     result = compose(inputs)
     outputs: list[_Output] = []
     errors = list(result.errors)
+    try:  # every partition ([partitions.NAME] of the config) must serve the composed SDL
+        errors.extend(_partition_issues(options, inputs))
+    except SourceError as error:
+        return input_failure(error.problems)
     if result.supergraph_sdl is not None and not errors:
         outputs, api_error = _render(result.supergraph_sdl, outputs_paths)
         if api_error is not None:
@@ -132,6 +136,27 @@ def run_compose(
     return code
 
 
+def _config_path(options: ComposeOptions) -> str | None:
+    if options.config is None and not options.subgraphs and Path(DEFAULT_CONFIG).is_file():
+        return DEFAULT_CONFIG
+    return options.config
+
+
+def _partition_issues(options: ComposeOptions, inputs: list[Any]) -> list[CompositionIssue]:
+    """PARTITION_SDL_MISMATCH / PARTITION_UNREACHABLE errors (gateway/partitions/sdl_check)."""
+    config_path = _config_path(options)
+    if config_path is None:
+        return []
+    from gateway.partitions.config import ConfigError
+    from gateway.partitions.sdl_check import composition_issues
+
+    try:
+        composed = {i.name: i.sdl for i in inputs}
+        return composition_issues(config_path, composed, timeout=options.timeout)
+    except ConfigError as error:
+        raise SourceError(str(error)) from None
+
+
 def _sources(options: ComposeOptions) -> list[SubgraphSource]:
     problems: list[str] = []
     flags: list[SubgraphSource] = []
@@ -140,9 +165,7 @@ def _sources(options: ComposeOptions) -> list[SubgraphSource]:
             flags.append(parse_subgraph_arg(value))
         except SourceError as error:
             problems.extend(error.problems)
-    config_path = options.config
-    if config_path is None and not options.subgraphs and Path(DEFAULT_CONFIG).is_file():
-        config_path = DEFAULT_CONFIG
+    config_path = _config_path(options)
     config: list[SubgraphSource] = []
     if config_path is not None:
         try:

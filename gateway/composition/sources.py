@@ -33,7 +33,8 @@ from gateway.composition.subgraph import SubgraphInput
 
 DEFAULT_CONFIG = "brand-matrix.toml"
 SUBGRAPH_KEYS = ("url", "schema", "introspect")
-TOP_LEVEL_KEYS = ("subgraphs", "partitions")  # partitions: gateway/partitions/config.py
+# partitions, brands: gateway/partitions/config.py
+TOP_LEVEL_KEYS = ("subgraphs", "partitions", "brands")
 
 
 class SourceError(Exception):

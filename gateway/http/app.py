@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
@@ -26,8 +26,11 @@ def create_app(
     *,
     graphql_path: str = "/graphql",
     max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+    on_startup: Sequence[Callable[[], Awaitable[None]]] = (),
+    on_shutdown: Sequence[Callable[[], Awaitable[None]]] = (),
 ) -> Starlette:
-    """The app owns the gateway from here on: it closes it when the server shuts down."""
+    """The app owns the gateway from here on: it closes it when the server shuts down.
+    `on_startup` / `on_shutdown` run in the server's event loop (e.g. the config watcher)."""
     if not graphql_path.startswith("/") or graphql_path == HEALTH_PATH:
         raise ValueError(f"graphql_path must start with '/' and not be {HEALTH_PATH}")
     if max_body_size <= 0:
@@ -36,9 +39,13 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        for hook in on_startup:
+            await hook()
         try:
             yield
         finally:
+            for hook in on_shutdown:
+                await hook()
             # Pooled subgraph connections belong to the server's event loop: close them in it.
             await gateway.aclose()
 

@@ -8,11 +8,15 @@
     lumen = "http://127.0.0.1:4101/graphql"
     aurora = "http://127.0.0.1:4102/graphql"
 
+    [brands.lumen]               # optional: a brand's display name (`brand-matrix brand add`)
+    name = "Lumen"
+
 Every problem is a `ConfigError` with a one-line message naming the key.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +26,11 @@ from urllib.parse import urlsplit
 from gateway.partitions.rules import BRAND_SOURCES, RoutingRules
 
 PARTITION_KEYS = ("brand_from", "key_field", "group_wide", "brands")
+BRAND_KEYS = ("name",)
 # Top-level tables other modules read from the same file (see composition/sources.py).
 OTHER_TOP_LEVEL_KEYS = ("subgraphs",)
+# What `brand-matrix brand add` accepts as a new brand id (existing ids are checked loosely).
+BRAND_ID = re.compile(r"[a-z][a-z0-9_]*")
 
 
 class ConfigError(Exception):
@@ -39,8 +46,30 @@ class PartitionConfig:
     rules: RoutingRules
 
 
+@dataclass(frozen=True)
+class BrandMatrixConfig:
+    """What `brand-matrix.toml` says about brands: partitioned subgraphs and display names."""
+
+    partitions: dict[str, PartitionConfig]
+    names: dict[str, str]  # brand id -> display name, from the `[brands.ID]` tables
+
+    @property
+    def brands(self) -> list[str]:
+        """Every brand id: in partition (fan-out) order, then named brands without partitions."""
+        found: dict[str, None] = {}
+        for partition in self.partitions.values():
+            found.update(dict.fromkeys(partition.brands))
+        found.update(dict.fromkeys(self.names))
+        return list(found)
+
+
 def load_partitions(path: str | Path) -> dict[str, PartitionConfig]:
     """The partitioned subgraphs of a TOML config file (none when it has no `partitions`)."""
+    return load_config(path).partitions
+
+
+def load_config(path: str | Path) -> BrandMatrixConfig:
+    """The `[partitions.NAME]` and `[brands.ID]` tables of a TOML config file, validated."""
     path = Path(path)
     try:
         text = path.read_bytes().decode("utf-8")
@@ -52,12 +81,39 @@ def load_partitions(path: str | Path) -> dict[str, PartitionConfig]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
-    return parse_partitions(data, str(path))
+    return parse_config(data, str(path))
+
+
+def parse_config(data: dict[str, Any], where: str = "config") -> BrandMatrixConfig:
+    """The partitions and brand names of an already parsed config document."""
+    return BrandMatrixConfig(parse_partitions(data, where), parse_brand_names(data, where))
+
+
+def parse_brand_names(data: dict[str, Any], where: str = "config") -> dict[str, str]:
+    """The `[brands.ID] name = "..."` tables: brand id -> display name, in file order."""
+    tables = data.get("brands", {})
+    if not isinstance(tables, dict):
+        raise ConfigError(f"{where}: 'brands' must be a table of [brands.ID] tables")
+    names: dict[str, str] = {}
+    for brand, table in tables.items():
+        at = f"{where}: brands.{brand}"
+        if not brand or any(c.isspace() for c in brand) or ":" in brand:
+            raise ConfigError(f"{at}: brand id {brand!r} must be non-empty, without spaces or ':'")
+        if not isinstance(table, dict):
+            raise ConfigError(f"{at} must be a table with a name, got {_toml_type(table)}")
+        for key in table:
+            if key not in BRAND_KEYS:
+                raise ConfigError(f"{at}: unknown key {key!r} (expected: {', '.join(BRAND_KEYS)})")
+        name = table.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(f"{at}.name must be a non-empty string, got {name!r}")
+        names[brand] = name
+    return names
 
 
 def parse_partitions(data: dict[str, Any], where: str = "config") -> dict[str, PartitionConfig]:
     """The `partitions` table of an already parsed config document."""
-    allowed = ("partitions", *OTHER_TOP_LEVEL_KEYS)
+    allowed = ("partitions", "brands", *OTHER_TOP_LEVEL_KEYS)
     for key in data:
         if key not in allowed:
             raise ConfigError(f"{where}: unknown key {key!r} (expected: {', '.join(allowed)})")

@@ -40,6 +40,7 @@ class PartitionedTransport:
         self.partitions = dict(partitions)  # brand -> transport, in fan-out order
         self.rules = rules or RoutingRules()
         self._shapes = ShapeCache()
+        self._in_flight: dict[int, int] = {}  # id(partition transport) -> requests running
 
     async def fetch(self, request: SubgraphRequest) -> dict[str, Any]:
         shape = self._shapes.shape(request.query)
@@ -54,6 +55,33 @@ class PartitionedTransport:
     async def aclose(self) -> None:
         for transport in self.partitions.values():
             await transport.aclose()
+
+    # -- reconfiguring (gateway/partitions/reload.py) ----------------------------------------
+
+    def swap(
+        self, partitions: Mapping[str, SubgraphTransport], rules: RoutingRules | None = None
+    ) -> list[SubgraphTransport]:
+        """Switch to new partitions (and rules) at once; returns the transports no longer
+        used, for `retire`. Requests already sent keep their transport until they finish."""
+        if not partitions:
+            raise ValueError(f"partitioned subgraph '{self.name}' has no partitions")
+        kept = {id(t) for t in partitions.values()}
+        dropped = [t for t in self.partitions.values() if id(t) not in kept]
+        self.partitions = dict(partitions)
+        if rules is not None:
+            self.rules = rules
+        return dropped
+
+    async def retire(self, transports: list[SubgraphTransport], grace: float) -> None:
+        """Close `transports` once their in-flight requests finish, or after `grace` seconds."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
+        try:
+            while any(self._in_flight.get(id(t)) for t in transports) and loop.time() < deadline:
+                await asyncio.sleep(0.02)
+        finally:
+            for transport in transports:
+                await transport.aclose()
 
     # -- entities --------------------------------------------------------------------------
 
@@ -195,7 +223,7 @@ class PartitionedTransport:
 
     async def _send(self, brand: str, request: SubgraphRequest) -> dict[str, Any]:
         try:
-            return await self.partitions[brand].fetch(request)
+            return await self._call(brand, request)
         except TransportError as error:
             raise TransportError(
                 f"partition '{brand}' of subgraph '{self.name}' failed: {error}", code=error.code
@@ -205,9 +233,22 @@ class PartitionedTransport:
         self, brand: str, request: SubgraphRequest
     ) -> dict[str, Any] | TransportError:
         try:
-            return await self.partitions[brand].fetch(request)
+            return await self._call(brand, request)
         except TransportError as error:
             return error
+
+    async def _call(self, brand: str, request: SubgraphRequest) -> dict[str, Any]:
+        transport = self.partitions.get(brand)
+        if transport is None:  # the brand was removed by a reload while this request ran
+            raise TransportError(f"brand {brand!r} was just removed", code=UNKNOWN_BRAND)
+        key = id(transport)
+        self._in_flight[key] = self._in_flight.get(key, 0) + 1
+        try:
+            return await transport.fetch(request)
+        finally:
+            self._in_flight[key] -= 1
+            if not self._in_flight[key]:
+                del self._in_flight[key]
 
     def _failure(self, brand: str, error: TransportError, path: list[Any]) -> dict[str, Any]:
         return _error(

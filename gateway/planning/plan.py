@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,15 +96,22 @@ class QueryPlan:
     fetch_count: int
 
     def __str__(self) -> str:
+        return self.describe()
+
+    def describe(self, notes: Mapping[str, str] | None = None) -> str:
+        """The plan as text; `notes` (subgraph -> one line) are printed inside each Fetch to
+        that subgraph, e.g. how a partitioned subgraph routes by brand."""
         if self.root is None:
             return "QueryPlan {}"
-        return "QueryPlan {\n" + _print(self.root, 1) + "\n}"
+        return "QueryPlan {\n" + _print(self.root, 1, notes or {}) + "\n}"
 
 
-def _print(node: PlanNode, depth: int) -> str:
+def _print(node: PlanNode, depth: int, notes: Mapping[str, str]) -> str:
     pad = "  " * depth
     if isinstance(node, FetchNode):
         lines = [f'{pad}Fetch(service: "{node.subgraph}", id: {node.id}) {{']
+        if node.subgraph in notes:
+            lines.append(f"{pad}  {notes[node.subgraph]}")
         for section in node.sections:
             reps = ", ".join(sorted({r.typename for r in section.entities.values()}))
             where = (
@@ -118,11 +126,11 @@ def _print(node: PlanNode, depth: int) -> str:
     if isinstance(node, FlattenNode):
         return (
             f'{pad}Flatten(path: "{node.display_path}") {{\n'
-            + _print(node.node, depth + 1)
+            + _print(node.node, depth + 1, notes)
             + f"\n{pad}}}"
         )
     name = "Sequence" if isinstance(node, SequenceNode) else "Parallel"
-    inner = ",\n".join(_print(child, depth + 1) for child in node.nodes)
+    inner = ",\n".join(_print(child, depth + 1, notes) for child in node.nodes)
     return f"{pad}{name} {{\n{inner}\n{pad}}}"
 
 
