@@ -186,7 +186,7 @@ class Gateway:
             try:
                 document = parse(query)
             except GraphQLError as error:
-                cached = [error.formatted]
+                cached = [_clean(error.formatted, "GRAPHQL_PARSE_FAILED")]
             else:
                 problems = validate(self.api_schema, document)
                 cached = [e.formatted for e in problems] if problems else document
@@ -231,7 +231,8 @@ def _operation_problem(document: DocumentNode, name: str | None) -> str:
     return "Must provide operation name if query contains multiple operations."
 
 
-def _clean(error: Mapping[str, Any]) -> dict[str, Any]:
+def _clean(error: Mapping[str, Any], code: str = "GRAPHQL_VALIDATION_FAILED") -> dict[str, Any]:
     out = {k: v for k, v in error.items() if v is not None}
-    out.setdefault("extensions", {}).setdefault("code", "GRAPHQL_VALIDATION_FAILED")
+    out["extensions"] = {**(out.get("extensions") or {})}
+    out["extensions"].setdefault("code", code)
     return out

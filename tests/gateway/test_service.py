@@ -135,6 +135,7 @@ async def test_missing_query(gateway: Gateway, query: str | None) -> None:
 async def test_syntax_error(gateway: Gateway, hello: RecordingTransport) -> None:
     error = assert_request_error(await execute(gateway, "{ hello"), "syntax error")
     assert error["locations"] == [{"line": 1, "column": 8}]
+    assert error["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
     assert hello.requests == []
 
 
