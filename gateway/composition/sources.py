@@ -27,9 +27,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from gateway.composition.subgraph import SubgraphInput
+from gateway.config_checks import toml_type, url_problem
 
 DEFAULT_CONFIG = "brand-matrix.toml"
 SUBGRAPH_KEYS = ("url", "schema", "introspect")
@@ -71,7 +71,7 @@ def parse_subgraph_arg(value: str) -> SubgraphSource:
     at = rest.rfind("@")
     if at != -1 and at > rest.find("://"):
         url, path = rest[:at], rest[at + 1 :]
-    problem = _url_problem(url)
+    problem = url_problem(url)
     if problem:
         raise SourceError(f"--subgraph {name}: {problem}")
     if path is None:
@@ -136,15 +136,15 @@ def _config_subgraph(path: Path, name: str, table: Any) -> SubgraphSource:
     if url is None:
         problems.append(f"{where}.url is missing (the subgraph's routing URL)")
     elif not isinstance(url, str):
-        problems.append(f"{where}.url must be a string, got {_toml_type(url)}")
+        problems.append(f"{where}.url must be a string, got {toml_type(url)}")
     else:
-        problem = _url_problem(url)
+        problem = url_problem(url)
         if problem:
             problems.append(f"{where}.url: {problem}")
     schema = table.get("schema")
     introspect = table.get("introspect", False)
     if schema is not None and not isinstance(schema, str):
-        problems.append(f"{where}.schema must be a file path string, got {_toml_type(schema)}")
+        problems.append(f"{where}.schema must be a file path string, got {toml_type(schema)}")
     elif isinstance(schema, str) and not schema.strip():
         problems.append(f"{where}.schema is empty")
     introspect_url: str | None = None
@@ -152,13 +152,13 @@ def _config_subgraph(path: Path, name: str, table: Any) -> SubgraphSource:
         if introspect and isinstance(url, str):
             introspect_url = url
     elif isinstance(introspect, str):
-        problem = _url_problem(introspect)
+        problem = url_problem(introspect)
         if problem:
             problems.append(f"{where}.introspect: {problem}")
         introspect_url = introspect
     else:
         problems.append(
-            f"{where}.introspect must be true, false or a URL, got {_toml_type(introspect)}"
+            f"{where}.introspect must be true, false or a URL, got {toml_type(introspect)}"
         )
     wants_introspection = introspect is True or isinstance(introspect, str)
     if schema is not None and wants_introspection:
@@ -239,20 +239,3 @@ def load_inputs(sources: list[SubgraphSource], *, timeout: float = 10.0) -> list
 def _check_name(name: str, where: str) -> None:
     if not name or any(c.isspace() for c in name):
         raise SourceError(f"{where}: subgraph name {name!r} must be non-empty, without spaces")
-
-
-def _url_problem(url: str) -> str | None:
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError as error:
-        return f"invalid URL {url!r}: {error}"
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return f"invalid URL {url!r}: expected http(s)://HOST[:PORT]/PATH"
-    return None
-
-
-def _toml_type(value: Any) -> str:
-    names = {bool: "a boolean", int: "an integer", float: "a float", str: "a string"}
-    names.update({list: "an array", dict: "a table"})
-    return names.get(type(value), type(value).__name__)

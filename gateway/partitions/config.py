@@ -21,8 +21,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from gateway.config_checks import toml_type, url_problem
 from gateway.partitions.rules import BRAND_SOURCES, RoutingRules
 
 PARTITION_KEYS = ("brand_from", "key_field", "group_wide", "brands")
@@ -100,7 +100,7 @@ def parse_brand_names(data: dict[str, Any], where: str = "config") -> dict[str, 
         if not brand or any(c.isspace() for c in brand) or ":" in brand:
             raise ConfigError(f"{at}: brand id {brand!r} must be non-empty, without spaces or ':'")
         if not isinstance(table, dict):
-            raise ConfigError(f"{at} must be a table with a name, got {_toml_type(table)}")
+            raise ConfigError(f"{at} must be a table with a name, got {toml_type(table)}")
         for key in table:
             if key not in BRAND_KEYS:
                 raise ConfigError(f"{at}: unknown key {key!r} (expected: {', '.join(BRAND_KEYS)})")
@@ -130,7 +130,7 @@ def _partition(where: str, name: str, table: Any) -> PartitionConfig:
     if not name or any(c.isspace() for c in name):
         raise ConfigError(f"{where}: subgraph name {name!r} must be non-empty, without spaces")
     if not isinstance(table, dict):
-        raise ConfigError(f"{where} must be a table, got {_toml_type(table)}")
+        raise ConfigError(f"{where} must be a table, got {toml_type(table)}")
     for key in table:
         if key not in PARTITION_KEYS:
             raise ConfigError(
@@ -168,25 +168,8 @@ def _brands(where: str, brands: Any, brand_from: str) -> dict[str, str]:
                 f"{where}: brand id {brand!r} must be non-empty, without spaces or ':'"
             )
         if not isinstance(url, str):
-            raise ConfigError(f"{where}.{brand} must be a URL string, got {_toml_type(url)}")
-        problem = _url_problem(url)
+            raise ConfigError(f"{where}.{brand} must be a URL string, got {toml_type(url)}")
+        problem = url_problem(url)
         if problem:
             raise ConfigError(f"{where}.{brand}: {problem}")
     return dict(brands)  # TOML tables keep file order: the fan-out order
-
-
-def _url_problem(url: str) -> str | None:
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError as error:
-        return f"invalid URL {url!r}: {error}"
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return f"invalid URL {url!r}: expected http(s)://HOST[:PORT]/PATH"
-    return None
-
-
-def _toml_type(value: Any) -> str:
-    names = {bool: "a boolean", int: "an integer", float: "a float", str: "a string"}
-    names.update({list: "an array", dict: "a table"})
-    return names.get(type(value), type(value).__name__)

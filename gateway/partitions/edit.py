@@ -16,11 +16,11 @@ from typing import Any
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
+from gateway.config_checks import url_problem
 from gateway.partitions.config import (
     BRAND_ID,
     BrandMatrixConfig,
     ConfigError,
-    _url_problem,
     parse_config,
 )
 
@@ -43,7 +43,7 @@ def add_brand(path: str | Path, brand: str, name: str, urls: dict[str, str]) -> 
     if not urls:
         raise ConfigError("give at least one URL (--catalogue-url, --content-url or --url)")
     for subgraph, url in urls.items():
-        problem = _url_problem(url)
+        problem = url_problem(url)
         if problem:
             raise ConfigError(f"{subgraph}: {problem}")
     try:
