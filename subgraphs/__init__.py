@@ -1,0 +1,1 @@
+"""The group's subgraphs (Strawberry Federation v2 on SQLModel)."""

@@ -1,0 +1,2 @@
+"""Shared foundation of the subgraphs: database, idempotency, request context, loaders,
+ASGI app factory and Alembic migrations."""
