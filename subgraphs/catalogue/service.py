@@ -12,50 +12,30 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+# Re-exported: the subgraph's schema and app reach the id rules through its service.
+from subgraphs.common.brand_ids import check_brand as check_brand
+from subgraphs.common.brand_ids import global_id as global_id
+from subgraphs.common.brand_ids import local_code as local_code
+from subgraphs.common.brand_ids import page_size as _page_size
+
 from .models import Category, Product, Sku
 
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
-BRAND_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
 
 class CatalogueError(ValueError):
     """A request the catalogue refuses (shown to the client as a GraphQL error)."""
 
 
-def check_brand(brand: str) -> str:
-    if not BRAND_ID.match(brand or ""):
-        raise ValueError(
-            f"invalid brand id {brand!r}: lowercase letters, digits, '-' or '_', "
-            "starting with a letter"
-        )
-    return brand
-
-
-def global_id(brand: str, code: str) -> str:
-    return f"{brand}:{code}"
-
-
-def local_code(brand: str, value: str) -> str | None:
-    prefix, sep, code = str(value).partition(":")
-    if not sep or prefix != brand or not code:
-        return None
-    return code
-
-
 def page_size(first: int | None) -> int:
-    if first is None:
-        return DEFAULT_PAGE
-    if first < 0:
-        raise CatalogueError("first must not be negative")
-    return min(first, MAX_PAGE)
+    return _page_size(first, default=DEFAULT_PAGE, maximum=MAX_PAGE, error=CatalogueError)
 
 
 async def list_products(

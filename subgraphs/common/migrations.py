@@ -73,9 +73,7 @@ def current_revision(
     engine = create_engine(sync_url(database_url), poolclass=pool.NullPool)
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(
-                connection, opts={"version_table": version_table}
-            )
+            context = MigrationContext.configure(connection, opts={"version_table": version_table})
             return context.get_current_revision()
     finally:
         engine.dispose()
