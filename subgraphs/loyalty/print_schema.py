@@ -1,23 +1,17 @@
-"""`python -m subgraphs.loyalty.print_schema [FILE]`: write the loyalty subgraph's SDL (default
+"""`python -m subgraphs.loyalty.print_schema [FILE]`: write this subgraph's SDL (default
 `schema/loyalty.graphql` at the repository root)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+from subgraphs.common.schema_file import schema_file, write_schema
 
 from .schema import sdl
 
-SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema" / "loyalty.graphql"
+SCHEMA_FILE = schema_file("loyalty")
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    target = Path(args[0]) if args else SCHEMA_FILE
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(sdl(), encoding="utf-8")
-    print(f"wrote {target}")
-    return 0
+    return write_schema("loyalty", sdl, argv)
 
 
 if __name__ == "__main__":
