@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import strawberry
 
+from subgraphs.common.brand_ids import load_scoped
 from subgraphs.common.context import SubgraphContext
 
 from . import service
@@ -79,10 +80,7 @@ class Product:
     @classmethod
     async def resolve_reference(cls, info: Info, **kwargs) -> Product | None:
         brand = info.context.catalogue_brand
-        code = service.local_code(brand, kwargs.get("id", ""))
-        if code is None:
-            return None
-        row = await info.context.loader("product").load(code)
+        row = await load_scoped(info.context.loader("product"), brand, kwargs.get("id", ""))
         return None if row is None else cls.of(brand, row)
 
     @strawberry.field

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 BRAND_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
@@ -34,3 +35,10 @@ def page_size(first: int | None, *, default: int, maximum: int, error: type[Exce
     if first < 0:
         raise error("first must not be negative")
     return min(first, maximum)
+
+
+async def load_scoped(loader: Any, brand: str, value: str) -> Any | None:
+    """The row behind a brand-scoped id through a per-request loader; None for another
+    brand's, a malformed or an unknown id."""
+    code = local_code(brand, value)
+    return None if code is None else await loader.load(code)

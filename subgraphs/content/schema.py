@@ -18,6 +18,7 @@ import strawberry
 from strawberry.federation.schema_directives import Key
 from strawberry.scalars import JSON
 
+from subgraphs.common.brand_ids import load_scoped
 from subgraphs.common.context import SubgraphContext
 
 from . import service
@@ -79,10 +80,7 @@ class Banner:
     @classmethod
     async def resolve_reference(cls, info: Info, **kwargs) -> Banner | None:
         brand = info.context.content_brand
-        code = service.local_code(brand, kwargs.get("id", ""))
-        if code is None:
-            return None
-        row = await info.context.loader("banner").load(code)
+        row = await load_scoped(info.context.loader("banner"), brand, kwargs.get("id", ""))
         return None if row is None else cls.of(brand, row)
 
     @strawberry.field(description="The advertised product (from its catalogue), if any.")
@@ -113,10 +111,7 @@ class Article:
     @classmethod
     async def resolve_reference(cls, info: Info, **kwargs) -> Article | None:
         brand = info.context.content_brand
-        code = service.local_code(brand, kwargs.get("id", ""))
-        if code is None:
-            return None
-        row = await info.context.loader("article").load(code)
+        row = await load_scoped(info.context.loader("article"), brand, kwargs.get("id", ""))
         return None if row is None else cls.of(brand, row)
 
 
