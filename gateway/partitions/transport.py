@@ -94,9 +94,12 @@ class PartitionedTransport:
         # brand -> variable -> original indexes of that brand's representations
         routed: dict[str, dict[str, list[int]]] = {}
         errors: list[dict[str, Any]] = []
+        # An entity whose key names no brand (a Member extended by a brand's content) is the
+        # request's brand's business: route it by the X-Brand header.
+        request_brand = _header(request.headers, BRAND_HEADER)
         for variable in entity_variables:
             for index, representation in enumerate(variables[variable]):
-                brand = self.rules.brand_of(representation)
+                brand = self.rules.brand_of(representation) or request_brand
                 if brand in self.partitions:
                     routed.setdefault(brand, {}).setdefault(variable, []).append(index)
                     continue

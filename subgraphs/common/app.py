@@ -19,8 +19,10 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.schema import BaseSchema
 
+from .auth import KeyRing
 from .context import LoaderFactory, SubgraphContext
 from .database import Database, SessionFactory
+from .event_runtime import EventRuntime
 
 _CONTEXTS_KEY = "brand_matrix.subgraph_contexts"
 
@@ -75,11 +77,22 @@ def create_subgraph_app(
     path: str = "/graphql",
     graphql_ide: str | None = "graphiql",
     on_shutdown: Callable[[], Any] | None = None,
+    key_ring: KeyRing | None = None,
+    events: EventRuntime | None = None,
 ) -> Starlette:
     """The subgraph's ASGI app. `get_session` makes the request's session (e.g.
     `Database(url).session_factory`); by default a `Database` from `DATABASE_URL`, created on
-    first use and disposed at shutdown."""
-    shutdown: list[Callable[[], Any]] = [on_shutdown] if on_shutdown else []
+    first use and disposed at shutdown. `key_ring` verifies access tokens (default: from the
+    environment); `events` (outbox relay and consumers) starts and stops with the app."""
+    startup: list[Callable[[], Any]] = []
+    shutdown: list[Callable[[], Any]] = []
+    if events is not None:
+        startup.append(events.start)
+        shutdown.append(events.stop)
+    if on_shutdown:
+        shutdown.append(on_shutdown)
+    if key_ring is not None:
+        context_class = type(context_class.__name__, (context_class,), {"key_ring": key_ring})
     if get_session is None:
         holder: list[Database] = []
 
@@ -106,13 +119,17 @@ def create_subgraph_app(
             Route("/health", _health, methods=["GET"]),
             Route(path, graphql, methods=["GET", "POST"]),
         ],
-        lifespan=_lifespan(shutdown) if shutdown else None,
+        lifespan=_lifespan(startup, shutdown) if startup or shutdown else None,
     )
 
 
-def _lifespan(shutdown: list[Callable[[], Any]]):
+def _lifespan(startup: list[Callable[[], Any]], shutdown: list[Callable[[], Any]]):
     @asynccontextmanager
     async def lifespan(_app):
+        for fn in startup:
+            result = fn()
+            if isawaitable(result):
+                await result
         yield
         for fn in shutdown:
             result = fn()

@@ -7,6 +7,9 @@
   loaders built on `loaders.KeyedLoader` take this lock for each batch. Do not await a loader
   while holding it (the lock is not re-entrant).
 - `headers`, `brand` (the `x-brand` header, or None).
+- `claims`: the verified access token of `Authorization: Bearer ...` (None without one; an
+  invalid token raises `auth.AuthError` where it is read), checked against `key_ring` (set per
+  app by `create_subgraph_app(key_ring=...)`; by default from the environment).
 - `loader(name)`: the request's DataLoader of that name, created on first use from the
   factories given to `create_subgraph_app(loaders=...)` or from `loader(name, factory)`.
 """
@@ -21,12 +24,15 @@ from typing import Any
 from aiodataloader import DataLoader
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from . import auth
 from .database import SessionFactory
 
 LoaderFactory = Callable[["SubgraphContext"], DataLoader]
 
 
 class SubgraphContext:
+    key_ring: auth.KeyRing | None = None
+
     def __init__(
         self,
         *,
@@ -46,10 +52,20 @@ class SubgraphContext:
         self._lock = asyncio.Lock()
         self._loader_factories: dict[str, LoaderFactory] = dict(loaders or {})
         self._loaders: dict[str, DataLoader] = {}
+        self._claims: auth.Claims | None = None
+        self._claims_read = False
 
     @property
     def brand(self) -> str | None:
         return self.headers.get("x-brand") or None
+
+    @property
+    def claims(self) -> auth.Claims | None:
+        if not self._claims_read:
+            ring = self.key_ring or _default_key_ring()
+            self._claims = auth.claims_from_headers(ring, self.headers)
+            self._claims_read = True
+        return self._claims
 
     @property
     def session(self) -> AsyncSession:
@@ -76,3 +92,12 @@ class SubgraphContext:
         session, self._session = self._session, None
         if session is not None:
             await session.close()
+
+
+_DEFAULT_RING: list[auth.KeyRing] = []
+
+
+def _default_key_ring() -> auth.KeyRing:
+    if not _DEFAULT_RING:
+        _DEFAULT_RING.append(auth.KeyRing.from_env())
+    return _DEFAULT_RING[0]

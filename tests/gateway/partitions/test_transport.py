@@ -200,5 +200,16 @@ async def test_unknown_or_unreadable_brand_in_entity_key() -> None:
     assert by_index[3]["path"] == ["oddLooks", 3, "alternative"]
 
 
+async def test_entity_key_without_brand_is_routed_by_the_x_brand_header() -> None:
+    gateway, catalogue = make_gateway()
+    body = await run(gateway, "{ oddLooks { title alternative { name } } }", {"X-Brand": "lumen"})
+    by_index = {e["path"][1]: e for e in body["errors"]}
+    assert "'SKU-9'" not in by_index.get(2, {}).get("message", "")  # went to lumen this time
+    (request,) = requests_to(catalogue, "lumen")
+    ids = [r["id"] for r in request.variables["representations"]]
+    assert "SKU-9" in ids  # the unprefixed key, sent to the header's brand
+    assert "unknown brand 'zeta'" in by_index[1]["message"]  # a named brand still wins
+
+
 def _rep(sku: str) -> dict[str, str]:
     return {"__typename": "Product", "id": sku}
