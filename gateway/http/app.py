@@ -28,14 +28,18 @@ def create_app(
     max_body_size: int = DEFAULT_MAX_BODY_SIZE,
     on_startup: Sequence[Callable[[], Awaitable[None]]] = (),
     on_shutdown: Sequence[Callable[[], Awaitable[None]]] = (),
+    graphiql: bool = True,
+    graphiql_query: str | None = None,
 ) -> Starlette:
-    """The app owns the gateway from here on: it closes it when the server shuts down.
+    """`graphiql`: browsers opening the GraphQL path get GraphiQL (`graphiql_query` preloaded).
+    The app owns the gateway from here on: it closes it when the server shuts down.
     `on_startup` / `on_shutdown` run in the server's event loop (e.g. the config watcher)."""
     if not graphql_path.startswith("/") or graphql_path == HEALTH_PATH:
         raise ValueError(f"graphql_path must start with '/' and not be {HEALTH_PATH}")
     if max_body_size <= 0:
         raise ValueError("max_body_size must be positive")
-    endpoint = GraphQLEndpoint(gateway, max_body_size=max_body_size)
+    extra = {} if graphiql_query is None else {"graphiql_query": graphiql_query}
+    endpoint = GraphQLEndpoint(gateway, max_body_size=max_body_size, graphiql=graphiql, **extra)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -12,7 +12,8 @@ from starlette.types import Receive, Scope, Send
 from gateway.http.body import read_body
 from gateway.http.decoding import decode_json_body, decode_query_params
 from gateway.http.errors import HttpError
-from gateway.http.negotiation import choose_response_type, is_json_content_type
+from gateway.http.graphiql import DEFAULT_QUERY, graphiql_page
+from gateway.http.negotiation import choose_response_type, is_json_content_type, prefers_html
 from gateway.http.responses import error_response, graphql_response, status_for
 from gateway.service import GraphQLRequest
 
@@ -28,9 +29,18 @@ class GraphQLEndpoint:
     """An ASGI app rather than a request function, so that Starlette routes every method here
     and the endpoint itself answers the ones it refuses with a GraphQL-shaped 405."""
 
-    def __init__(self, gateway: Gateway, *, max_body_size: int) -> None:
+    def __init__(
+        self,
+        gateway: Gateway,
+        *,
+        max_body_size: int,
+        graphiql: bool = True,
+        graphiql_query: str = DEFAULT_QUERY,
+    ) -> None:
         self._gateway = gateway
         self._max_body_size = max_body_size
+        self._graphiql = graphiql
+        self._graphiql_query = graphiql_query
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = await self.handle(Request(scope, receive))
@@ -43,6 +53,13 @@ class GraphQLEndpoint:
                 status=405,
                 headers={"Allow": _ALLOWED_METHODS},
             )
+        if (
+            self._graphiql
+            and request.method == "GET"
+            and "query" not in request.query_params
+            and prefers_html(request.headers.get("accept"))
+        ):
+            return graphiql_page(request.url.path, self._graphiql_query)
         media_type = choose_response_type(request.headers.get("accept"))
         if media_type is None:
             return error_response(

@@ -80,3 +80,16 @@ def _split_media_type(value: str) -> tuple[str, dict[str, str]]:
         if sep:
             params[name.strip().lower()] = param_value.strip()
     return media_type.strip().lower(), params
+
+
+def prefers_html(accept: str | None) -> bool:
+    """True when a browser asks: text/html named, and weighted above both JSON types."""
+    if not accept:
+        return False
+    ranges = _parse_accept(accept)
+    html_q, specificity = _quality("text/html", ranges)
+    if html_q <= 0 or specificity != _EXACT:
+        return False
+    return html_q > max(
+        _quality(GRAPHQL_RESPONSE_JSON, ranges)[0], _quality(APPLICATION_JSON, ranges)[0]
+    )
