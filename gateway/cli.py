@@ -115,7 +115,101 @@ def _build_parser() -> argparse.ArgumentParser:
     plan.set_defaults(run=_plan)
     _add_compose_parser(commands)
     _add_brand_parser(commands)
+    _add_dev_parsers(commands)
     return parser
+
+
+def _add_dev_parsers(commands: Any) -> None:
+    from gateway.dev import DEFAULT_DATA_DIR, DEFAULT_STACK
+
+    dev = commands.add_parser(
+        "dev",
+        help="serve the gateway and every subgraph (all brands) in one process on SQLite "
+        "with demo data",
+    )
+    seed = commands.add_parser(
+        "seed", help="create the dev databases and load the deterministic demo data, then exit"
+    )
+    for command in (dev, seed):
+        command.add_argument(
+            "--data-dir",
+            default=DEFAULT_DATA_DIR,
+            metavar="DIR",
+            help=f"where the SQLite files live (default {DEFAULT_DATA_DIR})",
+        )
+        command.add_argument(
+            "--brands",
+            type=_brand_list_arg,
+            metavar="A,B,...",
+            help="brands to serve (default: the five demo brands)",
+        )
+        command.add_argument("--reset", action="store_true", help="delete the data directory first")
+        command.add_argument(
+            "--stack",
+            default=DEFAULT_STACK,
+            metavar="MODULE:FUNCTION",
+            help=f"the subgraph stack factory (default {DEFAULT_STACK})",
+        )
+    dev.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    dev.add_argument("--port", type=_port, default=4000, help="port to bind (default 4000)")
+    dev.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug"],
+        help="server log level (default info)",
+    )
+    dev.set_defaults(run=_dev)
+    seed.set_defaults(run=_seed)
+
+
+def _brand_list_arg(value: str) -> list[str]:
+    brands = [b.strip() for b in value.split(",") if b.strip()]
+    if not brands:
+        raise argparse.ArgumentTypeError("give at least one brand")
+    return brands
+
+
+def _dev(args: argparse.Namespace) -> int:
+    from gateway.dev import DevError, serve_dev
+
+    try:
+        serve_dev(
+            args.data_dir,
+            host=args.host,
+            port=args.port,
+            brands=args.brands,
+            stack_spec=args.stack,
+            reset=args.reset,
+            log_level=args.log_level,
+        )
+    except DevError as error:
+        raise CliError(str(error)) from None
+    return EXIT_OK
+
+
+def _seed(args: argparse.Namespace) -> int:
+    from gateway.dev import DevError, build_dev_server
+
+    try:
+        server = build_dev_server(
+            args.data_dir, brands=args.brands, stack_spec=args.stack, reset=args.reset
+        )
+    except DevError as error:
+        raise CliError(str(error)) from None
+
+    async def prepare() -> bool:
+        try:
+            return await server.stack.prepare()
+        finally:
+            await server.stack.stop()
+
+    seeded = asyncio.run(prepare())
+    print(
+        f"demo data loaded into {args.data_dir}"
+        if seeded
+        else f"{args.data_dir} already holds the demo data (use --reset to load it again)"
+    )
+    return EXIT_OK
 
 
 def _add_compose_parser(commands: Any) -> None:
@@ -164,6 +258,13 @@ def _add_compose_parser(commands: Any) -> None:
         help="write nothing; exit 1 when --out or --api-out would change (for CI)",
     )
     compose.add_argument(
+        "--no-partition-check",
+        dest="partition_check",
+        action="store_false",
+        help="do not ask the config's running partitions for their SDL (compose from the "
+        "schema files alone, before anything runs)",
+    )
+    compose.add_argument(
         "--timeout",
         type=_positive_float,
         default=10.0,
@@ -184,6 +285,7 @@ def _compose(args: argparse.Namespace) -> int:
         format=args.format,
         check=args.check,
         timeout=args.timeout,
+        partition_check=args.partition_check,
     )
     return run_compose(options)
 

@@ -49,6 +49,7 @@ class ComposeOptions:
     format: str = "text"
     check: bool = False
     timeout: float = 10.0
+    partition_check: bool = True  # compare running partitions' SDL with the composed one
 
 
 @dataclass
@@ -145,7 +146,7 @@ def _config_path(options: ComposeOptions) -> str | None:
 def _partition_issues(options: ComposeOptions, inputs: list[Any]) -> list[CompositionIssue]:
     """PARTITION_SDL_MISMATCH / PARTITION_UNREACHABLE errors (gateway/partitions/sdl_check)."""
     config_path = _config_path(options)
-    if config_path is None:
+    if config_path is None or not options.partition_check:
         return []
     from gateway.partitions.config import ConfigError
     from gateway.partitions.sdl_check import composition_issues

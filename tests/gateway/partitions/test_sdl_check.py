@@ -227,3 +227,15 @@ def test_compose_passes_when_every_partition_serves_the_composed_sdl(tmp_path: P
         )
     assert code == 0, err.getvalue()
     assert (tmp_path / "out.graphql").exists()
+
+
+def test_compose_without_the_partition_check_composes_from_files_alone(tmp_path: Path) -> None:
+    with refusing_url() as down:
+        _, config = _files(tmp_path, {"lumen": down})
+        err = io.StringIO()
+        options = ComposeOptions(
+            config=config, out=str(tmp_path / "out.graphql"), partition_check=False
+        )
+        code = run_compose(options, io.StringIO(), err)
+    assert code == 0, err.getvalue()
+    assert (tmp_path / "out.graphql").exists()
