@@ -1,4 +1,6 @@
-"""`create_app(brand, database_url)`: one brand's catalogue deployment as an ASGI app.
+"""`create_app(brand, database_url, *, bus=None, key_ring=None)`: one brand's catalogue
+deployment as an ASGI app, with its outbox relay and its `catalogue-<brand>` consumer of
+`order.paid` (`app.state.events`, started with the app's lifespan).
 
 `migrate(database_url)` brings that brand's database to the latest catalogue revision (its own
 Alembic version table, `alembic_version_catalogue`).
@@ -12,8 +14,12 @@ from starlette.applications import Starlette
 
 from subgraphs.common import migrations
 from subgraphs.common.app import create_subgraph_app
+from subgraphs.common.auth import KeyRing
+from subgraphs.common.bus import EventBus
 from subgraphs.common.database import Database
+from subgraphs.common.event_runtime import EventRuntime
 
+from .consumers import subscriptions
 from .loaders import LOADERS
 from .schema import CatalogueContext, schema
 from .service import check_brand
@@ -27,11 +33,20 @@ def migrate(database_url: str, revision: str = "head") -> None:
     migrations.upgrade(database_url, MIGRATIONS_DIR, revision, version_table=VERSION_TABLE)
 
 
-def create_app(brand: str, database_url: str | None = None) -> Starlette:
+def create_app(
+    brand: str,
+    database_url: str | None = None,
+    *,
+    bus: EventBus | None = None,
+    key_ring: KeyRing | None = None,
+) -> Starlette:
     """The catalogue of `brand` on `database_url` (default: `DATABASE_URL`, else SQLite).
-    `app.state.database` is its `Database`, disposed at shutdown."""
+    `bus` carries its events (default: from the environment); `key_ring` verifies access
+    tokens (default: from the environment). `app.state.database` is its `Database`, disposed
+    at shutdown; `app.state.events` its `EventRuntime`."""
     check_brand(brand)
     database = Database(database_url)
+    events = EventRuntime(database, bus=bus, subscriptions=subscriptions(brand, database))
     context_class = type("CatalogueContext", (CatalogueContext,), {"catalogue_brand": brand})
     app = create_subgraph_app(
         schema,
@@ -39,7 +54,10 @@ def create_app(brand: str, database_url: str | None = None) -> Starlette:
         loaders=LOADERS,
         context_class=context_class,
         on_shutdown=database.dispose,
+        key_ring=key_ring,
+        events=events,
     )
     app.state.database = database
+    app.state.events = events
     app.state.brand = brand
     return app

@@ -4,12 +4,16 @@
 deployment's (`CatalogueContext.catalogue_brand`), never a request header, so the SDL does not
 depend on the brand. References to another brand's product, or to an unknown one, resolve to
 null. Money is `Int` fen. `Sku` and `Category` are value types owned here.
+
+Mutations are for staff of the deployment's brand (or group operators): prices, stock and
+whether a product or SKU is on sale. Each records `catalogue.sku.changed` with the change.
 """
 
 from __future__ import annotations
 
 import strawberry
 
+from subgraphs.common import auth
 from subgraphs.common.brand_ids import load_scoped
 from subgraphs.common.context import SubgraphContext
 
@@ -44,7 +48,8 @@ class Sku:
     name: str
     price_fen: int = strawberry.field(description="Price in fen (1 yuan = 100 fen).")
     stock: int = strawberry.field(description="Inventory on hand.")
-    in_stock: bool
+    in_stock: bool = strawberry.field(description="On sale and stock on hand.")
+    active: bool = strawberry.field(description="On sale (false: off sale).")
 
     @classmethod
     def of(cls, brand: str, row: SkuRow) -> Sku:
@@ -54,6 +59,7 @@ class Sku:
             price_fen=row.price_fen,
             stock=row.stock,
             in_stock=service.sku_in_stock(row),
+            active=row.active,
         )
 
 
@@ -63,6 +69,7 @@ class Product:
     brand: str
     name: str
     description: str
+    active: bool = strawberry.field(description="On sale (false: off sale, not listed).")
     code: strawberry.Private[str]
     category_id: strawberry.Private[str]
 
@@ -73,6 +80,7 @@ class Product:
             brand=brand,
             name=row.name,
             description=row.description,
+            active=row.active,
             code=row.id,
             category_id=row.category_id,
         )
@@ -109,8 +117,8 @@ class Query:
         return info.context.catalogue_brand
 
     @strawberry.field(
-        description="The brand's products, by code; optionally in one category and/or whose "
-        "name contains `search` (case-insensitive). `first` defaults to 20, at most 100."
+        description="The brand's products on sale, by code; optionally in one category and/or "
+        "whose name contains `search` (case-insensitive). `first` defaults to 20, at most 100."
     )
     async def products(
         self,
@@ -137,7 +145,49 @@ class Query:
         return [Category.of(row) for row in rows]
 
 
-schema = strawberry.federation.Schema(query=Query, types=[Product], federation_version="2.9")
+def _staff(info: Info) -> str:
+    """The deployment's brand, once the caller is its staff (or an operator)."""
+    brand = info.context.catalogue_brand
+    auth.require_staff(info.context.claims, brand)
+    return brand
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Set a SKU's price in fen (staff of the brand).")
+    async def set_sku_price(self, info: Info, sku_id: strawberry.ID, price_fen: int) -> Sku:
+        brand = _staff(info)
+        async with info.context.db() as session:
+            row = await service.set_sku_price(session, brand, str(sku_id), price_fen)
+        return Sku.of(brand, row)
+
+    @strawberry.mutation(description="Set a SKU's inventory on hand (staff of the brand).")
+    async def set_sku_stock(self, info: Info, sku_id: strawberry.ID, stock: int) -> Sku:
+        brand = _staff(info)
+        async with info.context.db() as session:
+            row = await service.set_sku_stock(session, brand, str(sku_id), stock)
+        return Sku.of(brand, row)
+
+    @strawberry.mutation(description="Put a SKU on or off sale (staff of the brand).")
+    async def set_sku_active(self, info: Info, sku_id: strawberry.ID, active: bool) -> Sku:
+        brand = _staff(info)
+        async with info.context.db() as session:
+            row = await service.set_sku_active(session, brand, str(sku_id), active)
+        return Sku.of(brand, row)
+
+    @strawberry.mutation(description="Put a product on or off sale (staff of the brand).")
+    async def set_product_active(
+        self, info: Info, product_id: strawberry.ID, active: bool
+    ) -> Product:
+        brand = _staff(info)
+        async with info.context.db() as session:
+            row = await service.set_product_active(session, brand, str(product_id), active)
+        return Product.of(brand, row)
+
+
+schema = strawberry.federation.Schema(
+    query=Query, mutation=Mutation, types=[Product], federation_version="2.9"
+)
 
 
 def sdl() -> str:

@@ -1,4 +1,6 @@
-"""`create_app(brand, database_url)`: one brand's content deployment as an ASGI app.
+"""`create_app(brand, database_url, *, bus=None, key_ring=None, settings=None, clock=None)`: one
+brand's content deployment as an ASGI app, with its outbox relay and its `content-<brand>`
+consumer of `member.erased` (`app.state.events`, started with the app's lifespan).
 
 `migrate(database_url)` brings that brand's database to the latest content revision (its own
 Alembic version table, `alembic_version_content`).
@@ -6,17 +8,23 @@ Alembic version table, `alembic_version_content`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 
 from subgraphs.common import migrations
 from subgraphs.common.app import create_subgraph_app
+from subgraphs.common.auth import KeyRing
+from subgraphs.common.bus import EventBus
 from subgraphs.common.database import Database
+from subgraphs.common.event_runtime import EventRuntime
 
+from .consumers import subscriptions
 from .loaders import LOADERS
+from .recommendations import RecommendationSettings
 from .schema import ContentContext, schema
 from .service import check_brand
 
@@ -33,14 +41,27 @@ def create_app(
     brand: str,
     database_url: str | None = None,
     *,
+    bus: EventBus | None = None,
+    key_ring: KeyRing | None = None,
+    settings: RecommendationSettings | Mapping[str, Any] | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> Starlette:
     """The content of `brand` on `database_url` (default: `DATABASE_URL`, else SQLite).
-    `clock` (aware datetimes; default the current UTC time) decides which banners and articles
-    are live. `app.state.database` is its `Database`, disposed at shutdown."""
+    `bus` carries its events and `key_ring` verifies access tokens (defaults: from the
+    environment). `settings` are the recommendation rules' (`RecommendationSettings` or its
+    mapping format; default the documented defaults). `clock` (aware datetimes; default the
+    current UTC time) decides which banners, articles and placements are live.
+    `app.state.database` is its `Database`, disposed at shutdown; `app.state.events` its
+    `EventRuntime`; `app.state.settings` the settings."""
     check_brand(brand)
+    if not isinstance(settings, RecommendationSettings):
+        settings = RecommendationSettings.from_mapping(settings)
     database = Database(database_url)
-    attributes: dict[str, object] = {"content_brand": brand}
+    events = EventRuntime(database, bus=bus, subscriptions=subscriptions(brand, database))
+    attributes: dict[str, object] = {
+        "content_brand": brand,
+        "recommendation_settings": settings,
+    }
     if clock is not None:
         attributes["now"] = staticmethod(clock)
     context_class = type("ContentContext", (ContentContext,), attributes)
@@ -50,7 +71,11 @@ def create_app(
         loaders=LOADERS,
         context_class=context_class,
         on_shutdown=database.dispose,
+        key_ring=key_ring,
+        events=events,
     )
     app.state.database = database
+    app.state.events = events
+    app.state.settings = settings
     app.state.brand = brand
     return app

@@ -5,6 +5,11 @@ Every brand gets the same codes (`BANNER-1` ...) with its own titles, so `lumen:
 own demo products (`<brand>:SKU-1001` ..., see the catalogue's seed). Windows and publication
 times are fixed dates, so what is live is the same on every run: on the home placement one
 banner has ended and one only starts in 2999.
+
+Cross-brand placements (`demo_placements(brand)`, `XB-1` ...): one per category of every other
+demo brand, promoting that brand's first demo product in the category (see the catalogue's
+seed), paired with the first of this brand's categories the default category matrix allows
+next to it (none: pairs with any). One placement's window has ended, so it is never shown.
 """
 
 from __future__ import annotations
@@ -14,9 +19,13 @@ from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from subgraphs.catalogue.seed import demo_catalogue, profile
 from subgraphs.common.database import transaction
 
-from .models import Article, Banner, Page
+from .models import Article, Banner, CrossBrandPlacement, Page
+from .recommendations import RecommendationSettings
+
+DEMO_BRANDS = ("lumen", "vitalis", "cubby", "purely", "aurora")
 
 
 def _at(year: int, month: int = 1, day: int = 1) -> datetime:
@@ -46,6 +55,7 @@ class DemoContent:
     banners: list[Banner]
     articles: list[Article]
     pages: list[Page]
+    placements: list[CrossBrandPlacement]
 
 
 def demo_content(brand: str) -> DemoContent:
@@ -81,12 +91,42 @@ def demo_content(brand: str) -> DemoContent:
         ),
         Page(slug="faq", title="FAQ", blocks=[{"type": "text", "text": "Ask us anything."}]),
     ]
-    return DemoContent(banners, articles, pages)
+    return DemoContent(banners, articles, pages, demo_placements(brand))
+
+
+def demo_placements(brand: str) -> list[CrossBrandPlacement]:
+    """The demo cross-brand placements of `brand` (same values on every call)."""
+    settings = RecommendationSettings()
+    own = [code for code, _ in profile(brand).categories]
+    rows: list[CrossBrandPlacement] = []
+    for target_brand in DEMO_BRANDS:
+        if target_brand == brand:
+            continue
+        catalogue = demo_catalogue(target_brand)
+        for category, _ in profile(target_brand).categories:
+            product = next(p for p in catalogue.products if p.category_id == category)
+            source = next((c for c in own if settings.allows(c, category)), None)
+            number = len(rows) + 1
+            rows.append(
+                CrossBrandPlacement(
+                    id=f"XB-{number}",
+                    target_brand=target_brand,
+                    target_product_id=f"{target_brand}:{product.id}",
+                    target_category=category,
+                    source_category=source,
+                    headline=f"You may also like {product.name}",
+                    priority=(number * 7) % 5,
+                    active=True,
+                    starts_at=_at(2024),
+                    ends_at=_at(2024, 4) if number == 2 else None,  # ended
+                )
+            )
+    return rows
 
 
 async def seed_demo(session: AsyncSession, brand: str) -> DemoContent:
     """Insert the demo content of `brand` into an empty content database and commit."""
     demo = demo_content(brand)
     async with transaction(session):
-        session.add_all([*demo.banners, *demo.articles, *demo.pages])
+        session.add_all([*demo.banners, *demo.articles, *demo.pages, *demo.placements])
     return demo

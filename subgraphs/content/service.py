@@ -31,7 +31,13 @@ MAX_PAGE = 100
 
 
 class ContentError(ValueError):
-    """A request the content subgraph refuses (shown to the client as a GraphQL error)."""
+    """A request the content subgraph refuses (shown to the client as a GraphQL error whose
+    `extensions.code` is `code`)."""
+
+    def __init__(self, message: str, code: str = "BAD_USER_INPUT") -> None:
+        super().__init__(message)
+        self.code = code
+        self.extensions = {"code": code}  # graphql-core copies this onto the error
 
 
 def page_size(first: int | None) -> int:

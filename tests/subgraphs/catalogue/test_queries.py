@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from subgraphs.catalogue.seed import demo_catalogue
+
 from ..common.asgi import call
 from .conftest import selects_from, statements
 
@@ -75,19 +77,26 @@ async def test_products_list_search_and_category(app):
     async def ids(**variables) -> list[str]:
         return [p["id"] for p in (await data(app, query, variables))["products"]]
 
-    every = [f"lumen:SKU-100{i}" for i in range(1, 6)]
-    assert await ids() == every
+    demo = demo_catalogue("lumen")
+    every = [f"lumen:{p.id}" for p in demo.products]  # codes sort in seed order
+    assert len(every) == 60
+    assert await ids() == every[:20]  # the default page
+    assert await ids(first=100) == every
     assert await ids(first=2) == every[:2]
     assert await ids(first=0) == []
     assert await ids(search="glow") == ["lumen:SKU-1001", "lumen:SKU-1005"]
     assert await ids(search="  GLOW ") == ["lumen:SKU-1001", "lumen:SKU-1005"]
-    assert await ids(search="") == every
+    assert await ids(search="") == every[:20]
     assert await ids(search="%") == []  # wildcards match themselves
     assert await ids(search="lumen velvet") == ["lumen:SKU-1003"]
-    assert await ids(category="makeup") == ["lumen:SKU-1003"]
-    assert await ids(category="skincare") == ["lumen:SKU-1001", "lumen:SKU-1002", "lumen:SKU-1005"]
-    assert await ids(category="skincare", search="mist") == ["lumen:SKU-1005"]
-    assert await ids(category="skincare", search="lipstick") == []
+    makeup = [f"lumen:{p.id}" for p in demo.products if p.category_id == "makeup"]
+    assert makeup[:2] == ["lumen:SKU-1003", "lumen:SKU-1004"]
+    assert await ids(category="makeup", first=100) == makeup
+    skincare = await ids(category="skincare", first=100)
+    assert skincare[:3] == ["lumen:SKU-1001", "lumen:SKU-1002", "lumen:SKU-1005"]
+    assert sorted(skincare + makeup) == every
+    assert await ids(category="skincare", search="glow mist") == ["lumen:SKU-1005"]
+    assert await ids(category="skincare", search="velvet lipstick") == []
     assert await ids(category="nothing") == []
 
     body = await gql(app, query, {"first": -1})
@@ -101,7 +110,6 @@ async def test_categories(app):
         "categories": [
             {"id": "skincare", "name": "Skincare"},
             {"id": "makeup", "name": "Makeup"},
-            {"id": "fragrance", "name": "Fragrance"},
         ]
     }
 
@@ -109,7 +117,7 @@ async def test_categories(app):
 async def test_listing_loads_skus_and_categories_in_one_query_each(app):
     with statements(app) as seen:
         got = await data(app, "{ products { id priceFen inStock category { name } skus { id } } }")
-    assert len(got["products"]) == 5
+    assert len(got["products"]) == 20
     assert len(selects_from(seen, "catalogue_products")) == 1
     assert len(selects_from(seen, "catalogue_skus")) == 1, seen
     assert len(selects_from(seen, "catalogue_categories")) == 1, seen

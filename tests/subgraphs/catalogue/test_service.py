@@ -37,4 +37,5 @@ def test_demo_data_is_deterministic_and_brand_specific():
     lumen, aurora = demo_catalogue("lumen"), demo_catalogue("aurora")
     assert [p.id for p in lumen.products] == [p.id for p in aurora.products]
     assert lumen.products[0].name == "Lumen Glow Serum"
-    assert aurora.products[0].name == "Aurora Glow Serum"
+    assert aurora.products[0].name == "Aurora Silk Blouse"  # each demo brand its own range
+    assert {c.id for c in aurora.categories} == {"apparel", "accessories"}

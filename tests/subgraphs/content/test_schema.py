@@ -17,6 +17,7 @@ from subgraphs.content.schema import sdl
 from subgraphs.content.seed import seed_demo
 
 from ..common.asgi import call
+from . import member_standin
 from .conftest import NOW
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -50,6 +51,7 @@ async def test_every_brand_serves_the_same_sdl(tmp_path):
 
 
 def _compose_with_catalogue():
+    """Content with the catalogue and a member subgraph (content's @requires needs one)."""
     return compose(
         [
             SubgraphInput(
@@ -58,6 +60,7 @@ def _compose_with_catalogue():
                 CATALOGUE_SCHEMA_FILE.read_text(encoding="utf-8"),
             ),
             SubgraphInput("content", "http://content/graphql", sdl()),
+            SubgraphInput("member", "http://member/graphql", member_standin.sdl()),
         ]
     )
 
@@ -86,6 +89,7 @@ async def test_gateway_resolves_banner_products_from_the_catalogue(tmp_path):
         transports={
             "catalogue": AsgiTransport("catalogue", catalogue),
             "content": AsgiTransport("content", content),
+            "member": AsgiTransport("member", member_standin.app()),
         },
     )
     try:
@@ -117,3 +121,17 @@ def test_create_app_rejects_a_malformed_brand():
     for brand in ("", "Lumen", "lu:men", "1lumen"):
         with pytest.raises(ValueError):
             create_app(brand, "sqlite+aiosqlite://")
+
+
+def test_content_needs_a_member_subgraph_that_owns_the_required_fields():
+    """Alone (with the catalogue only), the @external member fields have no owner."""
+    result = compose(
+        [
+            SubgraphInput(
+                "catalogue", "http://catalogue/graphql", CATALOGUE_SCHEMA_FILE.read_text()
+            ),
+            SubgraphInput("content", "http://content/graphql", sdl()),
+        ]
+    )
+    assert not result.ok
+    assert {e.code for e in result.errors} == {"EXTERNAL_MISSING_ON_BASE"}
