@@ -1,4 +1,6 @@
-"""`create_app(database_url)`: the loyalty subgraph (central) as an ASGI app.
+"""`create_app(database_url, *, settings=None, bus=None, key_ring=None)`: the loyalty subgraph
+(central) as an ASGI app, with its outbox relay and its `loyalty` event consumer
+(`app.state.events`, started and stopped with the app's lifespan).
 
 `migrate(database_url)` brings its database to the latest loyalty revision (its own Alembic
 version table, `alembic_version_loyalty`).
@@ -12,11 +14,15 @@ from starlette.applications import Starlette
 
 from subgraphs.common import migrations
 from subgraphs.common.app import create_subgraph_app
+from subgraphs.common.auth import KeyRing
+from subgraphs.common.bus import EventBus
 from subgraphs.common.database import Database
+from subgraphs.common.event_runtime import EventRuntime
 
+from .consumers import subscriptions
 from .loaders import LOADERS
 from .schema import LoyaltyContext, schema
-from .service import LoyaltySettings
+from .settings import LoyaltySettings
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 VERSION_TABLE = "alembic_version_loyalty"
@@ -28,13 +34,22 @@ def migrate(database_url: str, revision: str = "head") -> None:
 
 
 def create_app(
-    database_url: str | None = None, *, settings: LoyaltySettings | None = None
+    database_url: str | None = None,
+    *,
+    settings: LoyaltySettings | None = None,
+    bus: EventBus | None = None,
+    key_ring: KeyRing | None = None,
 ) -> Starlette:
-    """Loyalty on `database_url` (default: `DATABASE_URL`, else SQLite) with `settings` (tier
-    thresholds, default points validity). `app.state.database` is its `Database`, disposed at
-    shutdown."""
+    """Loyalty on `database_url` (default: `DATABASE_URL`, else SQLite) with `settings` (tiers,
+    points validity, earning rates, coupon rules; `LoyaltySettings.from_mapping` builds them
+    from configuration). `bus` carries its events (default: from the environment); `key_ring`
+    verifies access tokens and signs coupon tokens (default: from the environment).
+    `app.state.database` is its `Database`, disposed at shutdown; `app.state.events` its
+    `EventRuntime`; `app.state.settings` and `app.state.key_ring` what it runs with."""
     settings = settings or LoyaltySettings()
+    key_ring = key_ring or KeyRing.from_env()
     database = Database(database_url)
+    events = EventRuntime(database, bus=bus, subscriptions=subscriptions(database, settings))
     context_class = type("LoyaltyContext", (LoyaltyContext,), {"loyalty_settings": settings})
     app = create_subgraph_app(
         schema,
@@ -42,7 +57,11 @@ def create_app(
         loaders=LOADERS,
         context_class=context_class,
         on_shutdown=database.dispose,
+        key_ring=key_ring,
+        events=events,
     )
     app.state.database = database
+    app.state.events = events
     app.state.settings = settings
+    app.state.key_ring = key_ring
     return app

@@ -7,6 +7,12 @@
   write locks first (SELECT ... FOR UPDATE on PostgreSQL; SQLite's write lock), so writes of
   one member are serialised, plus `lifetime_earned` (the tier's input), updated in the same
   transaction as the entry it counts.
+- `OrderEarning` (`loyalty_order_earnings`): one row per paid order and brand: what the order
+  spent there and the points it earned (a refund reverses exactly those; coupon rules sum the
+  spend of orders not refunded).
+- `Coupon` (`loyalty_coupons`): a cross-brand coupon issued by a rule, at most one per (member,
+  rule). `status` is stored as AVAILABLE, RESERVED or REDEEMED; EXPIRED and a lapsed
+  reservation are derived from `expires_at` / `reserved_until` when read (`coupons.status_of`).
 """
 
 from __future__ import annotations
@@ -54,3 +60,47 @@ class LedgerEntry(SQLModel, table=True):
     expires_at: datetime | None = Field(
         default=None, sa_column=Column(sa.DateTime(timezone=True), nullable=True)
     )
+
+
+ORDER_ID_LENGTH = 64
+COUPON_ID_LENGTH = 40
+RULE_ID_LENGTH = 64
+
+
+class OrderEarning(SQLModel, table=True):
+    __tablename__ = "loyalty_order_earnings"
+
+    order_id: str = Field(primary_key=True, max_length=ORDER_ID_LENGTH)
+    brand: str = Field(primary_key=True, max_length=BRAND_LENGTH)
+    member_id: str = Field(max_length=MEMBER_ID_LENGTH, index=True)
+    amount_fen: int = Field(ge=0)
+    points: int = Field(ge=0)
+    paid_at: datetime = Field(sa_column=Column(sa.DateTime(timezone=True), nullable=False))
+    refunded_at: datetime | None = Field(
+        default=None, sa_column=Column(sa.DateTime(timezone=True), nullable=True)
+    )
+
+
+class Coupon(SQLModel, table=True):
+    __tablename__ = "loyalty_coupons"
+    __table_args__ = (
+        sa.UniqueConstraint("member_id", "rule_id", name="uq_loyalty_coupons_rule"),
+        sa.CheckConstraint("value_fen > 0", name="ck_loyalty_coupons_value"),
+    )
+
+    id: str = Field(primary_key=True, max_length=COUPON_ID_LENGTH)
+    member_id: str = Field(max_length=MEMBER_ID_LENGTH, index=True)
+    rule_id: str = Field(max_length=RULE_ID_LENGTH)
+    issued_brand: str = Field(max_length=BRAND_LENGTH)
+    redeemable_brand: str = Field(max_length=BRAND_LENGTH)
+    value_fen: int
+    min_spend_fen: int = Field(default=0, ge=0)
+    status: str = Field(default="AVAILABLE", max_length=16)
+    issued_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(sa.DateTime(timezone=True), nullable=False)
+    )
+    expires_at: datetime = Field(sa_column=Column(sa.DateTime(timezone=True), nullable=False))
+    reserved_until: datetime | None = Field(
+        default=None, sa_column=Column(sa.DateTime(timezone=True), nullable=True)
+    )
+    order_id: str | None = Field(default=None, max_length=ORDER_ID_LENGTH)

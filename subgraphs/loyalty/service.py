@@ -13,16 +13,29 @@
 - Tiers: from lifetime earned points (expired or spent points still count), group-wide, with
   configured thresholds (`LoyaltySettings.tiers`); the asking brand plays no part.
 
-Authorization (who may earn or redeem for whom) is issue 8's; nothing here checks it.
+- Refunds (`reverse_points`, run by the `order.refunded` consumer): the points an order earned
+  are taken back with one negative entry per brand, but never more than the member can spend
+  at that moment, so the balance never goes negative. When part of the points were already
+  spent (or expired), the entry reverses what is spendable and its reason records the
+  shortfall ("... shortfall 120"); when nothing is spendable no entry is written and the
+  shortfall is only announced (`loyalty.points.reversed` event, `shortfall` field). Lifetime
+  points (the tier's basis) lose the order's full earned points either way: a refunded order
+  does not count towards a tier.
+- Writes come in two forms: `earn` / `redeem` commit their own transaction (the GraphQL
+  mutations); `post_earn` / `post_redeem` / `reverse_points` write inside the caller's
+  transaction (event consumers, through `handle_once`, and bulk imports).
+
+Authorization (who may earn or redeem for whom) is checked by the schema's resolvers.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -30,41 +43,35 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from subgraphs.common.database import transaction
 
 from .models import KEY_LENGTH, MEMBER_ID_LENGTH, Account, LedgerEntry, utcnow
+from .settings import DEFAULT_TIERS, TIER_NAMES, LoyaltySettings
+
+__all__ = ["DEFAULT_TIERS", "TIER_NAMES", "LoyaltySettings"]  # re-exported for callers
 
 DEFAULT_HISTORY = 20
 MAX_HISTORY = 100
 BRAND_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")  # BRAND_LENGTH characters at most
-
-# Tier name and the lifetime earned points from which it applies (ascending; the first is 0).
-DEFAULT_TIERS: tuple[tuple[str, int], ...] = (
-    ("MEMBER", 0),
-    ("SILVER", 1_000),
-    ("GOLD", 5_000),
-    ("PLATINUM", 20_000),
-)
-TIER_NAMES = tuple(name for name, _ in DEFAULT_TIERS)
-
-
-@dataclass(frozen=True)
-class LoyaltySettings:
-    tiers: tuple[tuple[str, int], ...] = DEFAULT_TIERS
-    points_validity: timedelta | None = field(default=timedelta(days=365))  # default expiry
-
-    def __post_init__(self) -> None:
-        names = [name for name, _ in self.tiers]
-        thresholds = [threshold for _, threshold in self.tiers]
-        if sorted(names) != sorted(TIER_NAMES) or len(set(names)) != len(names):
-            raise ValueError(f"tiers must name each of {TIER_NAMES} once")
-        if thresholds[0] != 0 or thresholds != sorted(set(thresholds)):
-            raise ValueError("tier thresholds must start at 0 and strictly increase")
+SHORTFALL_REASON = "{reason} (shortfall {shortfall})"
 
 
 class LoyaltyError(ValueError):
-    """A request loyalty refuses (shown to the client as a GraphQL error)."""
+    """A request loyalty refuses (shown to the client as a GraphQL error whose
+    `extensions.code` is `code`)."""
+
+    code = "BAD_USER_INPUT"
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+        self.extensions = {"code": self.code}  # graphql-core copies this onto the error
 
 
 class InsufficientPoints(LoyaltyError):
-    pass
+    code = "INSUFFICIENT_POINTS"
+
+
+class NotFound(LoyaltyError):
+    code = "NOT_FOUND"
 
 
 @dataclass(frozen=True)
@@ -152,6 +159,27 @@ async def earn(
     """Credit `points` earned in `brand`; they expire at `expires_at` (default: now plus the
     configured validity). Commits. The session must have no uncommitted work."""
     _check(member_id, brand, points, key)
+    async with transaction(session):
+        return await post_earn(
+            session, member_id, brand, points, key,
+            expires_at=expires_at, reason=reason, settings=settings, now=now,
+        )  # fmt: skip
+
+
+async def post_earn(
+    session: AsyncSession,
+    member_id: str,
+    brand: str,
+    points: int,
+    key: str,
+    *,
+    expires_at: datetime | None = None,
+    reason: str = "earn",
+    settings: LoyaltySettings | None = None,
+    now: datetime | None = None,
+) -> Posting:
+    """`earn` inside the caller's transaction (no commit)."""
+    _check(member_id, brand, points, key)
     settings = settings or LoyaltySettings()
     now = as_utc(now or utcnow())
     if expires_at is None and settings.points_validity is not None:
@@ -160,21 +188,18 @@ async def earn(
         expires_at = as_utc(expires_at)
         if expires_at <= now:
             raise LoyaltyError("expires_at must be in the future")
-    request = (brand, points, reason)
-
-    async with transaction(session):
-        account = await _lock_account(session, member_id)
-        replay = await _replay(session, member_id, key, request)
-        if replay is not None:
-            return replay
-        entry = LedgerEntry(
-            member_id=member_id, brand=brand, delta=points, reason=reason,
-            idempotency_key=key, created_at=now, expires_at=expires_at,
-        )  # fmt: skip
-        session.add(entry)
-        account.lifetime_earned += points
-        account.updated_at = now
-        await session.flush()
+    account = await _lock_account(session, member_id)
+    replay = await _replay(session, member_id, key, (brand, points, reason))
+    if replay is not None:
+        return replay
+    entry = LedgerEntry(
+        member_id=member_id, brand=brand, delta=points, reason=reason,
+        idempotency_key=key, created_at=now, expires_at=expires_at,
+    )  # fmt: skip
+    session.add(entry)
+    account.lifetime_earned += points
+    account.updated_at = now
+    await session.flush()
     return Posting(entry, replayed=False)
 
 
@@ -191,25 +216,147 @@ async def redeem(
     """Spend `points` in `brand`; refused (nothing written) beyond the spendable balance.
     Commits. The session must have no uncommitted work."""
     _check(member_id, brand, points, key)
-    now = as_utc(now or utcnow())
-    request = (brand, -points, reason)
-
     async with transaction(session):
-        account = await _lock_account(session, member_id)
-        replay = await _replay(session, member_id, key, request)
-        if replay is not None:
-            return replay
-        available = balance(await entries_of(session, member_id), now)
-        if points > available:
-            raise InsufficientPoints(f"insufficient points: {points} asked, {available} available")
-        entry = LedgerEntry(
-            member_id=member_id, brand=brand, delta=-points, reason=reason,
-            idempotency_key=key, created_at=now,
-        )  # fmt: skip
-        session.add(entry)
-        account.updated_at = now
-        await session.flush()
+        return await post_redeem(session, member_id, brand, points, key, reason=reason, now=now)
+
+
+async def post_redeem(
+    session: AsyncSession,
+    member_id: str,
+    brand: str,
+    points: int,
+    key: str,
+    *,
+    reason: str = "redeem",
+    now: datetime | None = None,
+) -> Posting:
+    """`redeem` inside the caller's transaction (no commit)."""
+    _check(member_id, brand, points, key)
+    now = as_utc(now or utcnow())
+    account = await _lock_account(session, member_id)
+    replay = await _replay(session, member_id, key, (brand, -points, reason))
+    if replay is not None:
+        return replay
+    available = balance(await entries_of(session, member_id), now)
+    if points > available:
+        raise InsufficientPoints(f"insufficient points: {points} asked, {available} available")
+    entry = LedgerEntry(
+        member_id=member_id, brand=brand, delta=-points, reason=reason,
+        idempotency_key=key, created_at=now,
+    )  # fmt: skip
+    session.add(entry)
+    account.updated_at = now
+    await session.flush()
     return Posting(entry, replayed=False)
+
+
+@dataclass(frozen=True)
+class Reversal:
+    brand: str
+    earned: int  # the points the order earned in the brand
+    reversed: int  # taken back now (a negative entry), at most what was spendable
+    shortfall: int  # earned - reversed: already spent or expired, not taken back
+    entry: LedgerEntry | None
+
+
+async def reverse_points(
+    session: AsyncSession,
+    member_id: str,
+    earned: Sequence[tuple[str, int]],
+    key_prefix: str,
+    *,
+    reason: str = "refund",
+    now: datetime | None = None,
+) -> list[Reversal]:
+    """Take back points earned per brand (`earned`: (brand, points) pairs), inside the
+    caller's transaction: never more than spendable now (see the module docstring). Keys are
+    `<key_prefix>:<brand>`; a key already used means that brand was reversed before."""
+    now = as_utc(now or utcnow())
+    account = await _lock_account(session, member_id)
+    entries = list(await entries_of(session, member_id))
+    done = {entry.idempotency_key: entry for entry in entries}
+    available = balance(entries, now)
+    results = []
+    for brand, points in earned:
+        key = f"{key_prefix}:{brand}"
+        if key in done or points <= 0:
+            continue
+        taken = min(points, available)
+        available -= taken
+        shortfall = points - taken
+        text = SHORTFALL_REASON.format(reason=reason, shortfall=shortfall) if shortfall else reason
+        entry = None
+        if taken:
+            entry = LedgerEntry(
+                member_id=member_id, brand=brand, delta=-taken, reason=text[:200],
+                idempotency_key=key, created_at=now,
+            )  # fmt: skip
+            session.add(entry)
+        # a refunded order does not count towards the tier
+        account.lifetime_earned = max(0, account.lifetime_earned - points)
+        account.updated_at = now
+        results.append(Reversal(brand, points, taken, shortfall, entry))
+    await session.flush()
+    return results
+
+
+@dataclass(frozen=True)
+class HistoricalEntry:
+    """One past ledger entry for `import_entries` (the demo seed, migrations from a legacy
+    system): `delta` positive earned, negative spent; `created_at` when it happened."""
+
+    member_id: str
+    brand: str
+    delta: int
+    key: str
+    created_at: datetime
+    expires_at: datetime | None = None
+    reason: str = "import"
+
+
+async def import_entries(session: AsyncSession, rows: Iterable[HistoricalEntry]) -> int:
+    """Bulk-insert past ledger entries in one transaction (commits); rows whose (member, key)
+    exists are skipped, so importing twice changes nothing. Lifetime points follow. Unlike
+    `redeem`, spending is not checked against the balance (history is taken as it was; the
+    balance still never shows below 0). Returns the number of entries written."""
+    rows = list(rows)
+    for row in rows:
+        if row.delta == 0:
+            raise LoyaltyError("an imported entry needs a non-zero delta")
+        _check(row.member_id, row.brand, abs(row.delta), row.key)
+    written = 0
+    async with transaction(session):
+        members = sorted({row.member_id for row in rows})
+        existing = set(
+            (
+                await session.exec(
+                    select(LedgerEntry.member_id, LedgerEntry.idempotency_key).where(
+                        col(LedgerEntry.member_id).in_(members)
+                    )
+                )
+            ).all()
+        ) if members else set()  # fmt: skip
+        accounts = {member: await _lock_account(session, member) for member in members}
+        for row in sorted(rows, key=lambda r: as_utc(r.created_at)):
+            if (row.member_id, row.key) in existing:
+                continue
+            existing.add((row.member_id, row.key))
+            session.add(
+                LedgerEntry(
+                    member_id=row.member_id,
+                    brand=row.brand,
+                    delta=row.delta,
+                    reason=row.reason[:200],
+                    idempotency_key=row.key,
+                    created_at=as_utc(row.created_at),
+                    expires_at=None if row.expires_at is None else as_utc(row.expires_at),
+                )
+            )
+            if row.delta > 0:
+                accounts[row.member_id].lifetime_earned += row.delta
+            written += 1
+        await session.flush()
+    return written
 
 
 async def entries_of(session: AsyncSession, member_id: str) -> Sequence[LedgerEntry]:
@@ -247,3 +394,14 @@ async def _replay(
     if (entry.brand, entry.delta, entry.reason) != request:
         raise LoyaltyError(f"idempotency key {key!r} was used for another request")
     return Posting(entry, replayed=True)
+
+
+async def erase_ledger(session: AsyncSession, member_id: str) -> int:
+    """Delete the member's ledger entries and account inside the caller's transaction (the
+    member's erasure); the number of entries deleted."""
+    await _lock_account(session, member_id)
+    result = await session.exec(  # type: ignore[call-overload]
+        delete(LedgerEntry).where(col(LedgerEntry.member_id) == member_id)
+    )
+    await session.exec(delete(Account).where(col(Account.member_id) == member_id))  # type: ignore[call-overload]
+    return result.rowcount or 0

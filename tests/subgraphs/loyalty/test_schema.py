@@ -35,3 +35,42 @@ def test_loyalty_composes_alone():
     assert result.errors == [] and result.ok, [e.message for e in result.errors]
     assert 'join__type(graph: LOYALTY, key: "id")' in result.supergraph_sdl
     assert "type Member" in result.supergraph_sdl
+
+
+def test_the_sdl_has_coupons_and_the_group_kpi():
+    text = sdl()
+    for field in (
+        "coupons(status: CouponStatus = null): [Coupon!]!",
+        "reserveCoupon(couponId: ID!): CouponReservation!",
+        "couponToken: String!",
+        'type GroupKpis @key(fields: "since until")',
+        "multiBrandPointsMembers: Int!",
+        "valueFen: Int!",
+        "loyaltyTiers: [TierLevel!]!",
+    ):
+        assert field in text, field
+
+
+ORDER_LIKE = """
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])
+scalar DateTime
+type GroupKpis @key(fields: "since until") {
+  since: DateTime!
+  until: DateTime!
+  ordersCount: Int!
+}
+type Query {
+  groupKpis(since: DateTime!, until: DateTime!): GroupKpis!
+}
+"""
+
+
+def test_group_kpis_compose_with_the_owner():
+    result = compose(
+        [
+            SubgraphInput("loyalty", "http://loyalty/graphql", sdl()),
+            SubgraphInput("order", "http://order/graphql", ORDER_LIKE),
+        ]
+    )
+    assert result.errors == [] and result.ok, [e.message for e in result.errors]
+    assert 'join__type(graph: LOYALTY, key: "since until")' in result.supergraph_sdl
