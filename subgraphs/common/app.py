@@ -114,26 +114,40 @@ def create_subgraph_app(
         context_class=context_class,
         graphql_ide=graphql_ide,  # type: ignore[arg-type]
     )
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/health", _health, methods=["GET"]),
             Route(path, graphql, methods=["GET", "POST"]),
         ],
         lifespan=_lifespan(startup, shutdown) if startup or shutdown else None,
     )
+    app.state.events = events
+    return app
+
+
+async def _call(fn: Callable[[], Any]) -> None:
+    result = fn()
+    if isawaitable(result):
+        await result
 
 
 def _lifespan(startup: list[Callable[[], Any]], shutdown: list[Callable[[], Any]]):
     @asynccontextmanager
     async def lifespan(_app):
-        for fn in startup:
-            result = fn()
-            if isawaitable(result):
-                await result
-        yield
-        for fn in shutdown:
-            result = fn()
-            if isawaitable(result):
-                await result
+        # Every shutdown hook runs, also when startup failed half-way or a hook raised (a relay
+        # left running or an engine left open would outlive the app); the first error wins.
+        try:
+            for fn in startup:
+                await _call(fn)
+            yield
+        finally:
+            failure: BaseException | None = None
+            for fn in shutdown:
+                try:
+                    await _call(fn)
+                except Exception as error:
+                    failure = failure or error
+            if failure is not None:
+                raise failure
 
     return lifespan

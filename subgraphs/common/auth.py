@@ -83,13 +83,19 @@ class KeyRing:
         env = os.environ if environ is None else environ
         listed = env.get("BRAND_MATRIX_JWT_KEYS", "").strip()
         if listed:
-            keys = []
+            keys: dict[str, SigningKey] = {}
             for item in listed.split(","):
-                kid, sep, secret = item.strip().partition("=")
+                if not item.strip():
+                    continue  # a trailing or doubled comma
+                kid, sep, secret = (part.strip() for part in item.partition("="))
                 if not sep or not kid or not secret:
                     raise ValueError("BRAND_MATRIX_JWT_KEYS must read 'kid=secret[,kid=secret...]'")
-                keys.append(SigningKey(kid, secret))
-            return cls(keys)
+                if kid in keys:  # a silent overwrite would sign with the wrong secret
+                    raise ValueError(f"BRAND_MATRIX_JWT_KEYS lists key {kid!r} twice")
+                keys[kid] = SigningKey(kid, secret)
+            if not keys:
+                raise ValueError("BRAND_MATRIX_JWT_KEYS must read 'kid=secret[,kid=secret...]'")
+            return cls(keys.values())
         return cls([SigningKey("default", env.get("BRAND_MATRIX_JWT_SECRET") or DEV_SECRET)])
 
     def sign(self, payload: Mapping[str, Any]) -> str:
@@ -105,7 +111,9 @@ class KeyRing:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
             raise AuthError("the access token is malformed") from None
-        key = self.keys.get(header.get("kid") or "")
+        kid = header.get("kid")
+        # a non-string kid (e.g. a list) would make the lookup itself raise
+        key = self.keys.get(kid) if isinstance(kid, str) else None
         if key is None:
             raise AuthError("the access token was signed by an unknown key")
         try:
@@ -175,6 +183,8 @@ def verify_token(ring: KeyRing, token: str, *, audience: str = AUDIENCE) -> Clai
 def claims_from_headers(ring: KeyRing, headers: Mapping[str, str]) -> Claims | None:
     """The verified claims of `Authorization: Bearer ...`, None without the header."""
     value = headers.get("authorization")
+    if value is None and isinstance(headers, dict):  # a plain dict is case-sensitive
+        value = next((v for k, v in headers.items() if k.lower() == "authorization"), None)
     if not value:
         return None
     scheme, _, token = value.strip().partition(" ")

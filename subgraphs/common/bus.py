@@ -6,7 +6,7 @@ that subscribes late or was down catches up); a handler that raises gets the eve
 a back-off. Consumers make redeliveries harmless with `events.handle_once`.
 
 `bus_from_env()`: `BRAND_MATRIX_BUS_URL=nats://host:4222` selects JetStream (stream
-`BRAND_MATRIX`, subjects `bm.<topic>`, one durable consumer per (name, topic)); unset, the
+`BRAND_MATRIX`, subjects `bm.<topic>`, one durable consumer per name); unset, the
 process-wide `InProcessBus` (every subgraph of `brand-matrix dev` shares it).
 """
 
@@ -57,8 +57,14 @@ class InProcessBus:
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._cursors: dict[str, int] = {}
         self._busy: dict[str, bool] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None  # the loop it first ran in
+
+    def _bind(self) -> None:
+        if self._loop is None:
+            self._loop = asyncio.get_running_loop()
 
     async def publish(self, event: Event) -> None:
+        self._bind()
         if event.id in self._ids:  # like JetStream's Nats-Msg-Id de-duplication
             return
         if len(self._log) >= self._max_retained:
@@ -71,6 +77,7 @@ class InProcessBus:
     async def subscribe(self, consumer: str, topics: Sequence[str], handler: Handler) -> None:
         if consumer in self._workers:
             raise ValueError(f"consumer {consumer!r} is already subscribed")
+        self._bind()
         self._cursors.setdefault(consumer, 0)  # a durable name resumes where it stopped
         wanted = frozenset(topics)
         self._workers[consumer] = asyncio.create_task(
@@ -132,12 +139,33 @@ async def _deliver_until_handled(consumer: str, event: Event, handler: Handler) 
 
 
 class NatsBus:
-    """JetStream: events are messages on `bm.<topic>` with `Nats-Msg-Id` = event id."""
+    """JetStream: events are messages on `<subject_prefix><topic>` (default `bm.`) with
+    `Nats-Msg-Id` = event id.
 
-    def __init__(self, url: str, *, stream: str = STREAM, fetch_timeout: float = 1.0) -> None:
+    One durable pull consumer per consumer name reads every subject of the stream with at most
+    one unacknowledged message: it sees its topics in publication order, also across topics
+    (an `order.refunded` never overtakes its `order.paid`), and a failing event holds back the
+    later ones until it was handled, as on the `InProcessBus`. Events of other topics are
+    acknowledged unread."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        stream: str = STREAM,
+        fetch_timeout: float = 1.0,
+        subject_prefix: str = SUBJECT_PREFIX,
+        connect_timeout: float = 10.0,
+    ) -> None:
+        if not subject_prefix.endswith(".") or "*" in subject_prefix or ">" in subject_prefix:
+            raise ValueError(
+                f"a subject prefix ends with '.' and has no wildcard: {subject_prefix!r}"
+            )
         self.url = url
         self.stream = stream
         self.fetch_timeout = fetch_timeout
+        self.subject_prefix = subject_prefix
+        self.connect_timeout = connect_timeout
         self._nc = None
         self._js = None
         self._lock = asyncio.Lock()
@@ -148,35 +176,55 @@ class NatsBus:
             if self._js is None:
                 import nats  # imported here: only deployments on NATS need it loaded
 
-                self._nc = await nats.connect(
-                    self.url, connect_timeout=5, max_reconnect_attempts=-1
-                )
+                # Reconnects never give up, but with that setting nats-py also retries the first
+                # connection for ever: bound it, so a missing server is an error (the relay
+                # retries; an app start fails) instead of a silent hang.
+                try:
+                    self._nc = await asyncio.wait_for(
+                        nats.connect(self.url, connect_timeout=5, max_reconnect_attempts=-1),
+                        self.connect_timeout,
+                    )
+                except TimeoutError:
+                    raise ConnectionError(
+                        f"NATS is unreachable at {self.url} (no connection within "
+                        f"{self.connect_timeout:g}s)"
+                    ) from None
                 self._js = self._nc.jetstream()
-                await _ensure_stream(self._js, self.stream)
+                await _ensure_stream(self._js, self.stream, self.subject_prefix)
             return self._js
 
     async def publish(self, event: Event) -> None:
         js = await self._jetstream()
         await js.publish(
-            SUBJECT_PREFIX + event.topic, event.to_bytes(), headers={"Nats-Msg-Id": event.id}
+            self.subject_prefix + event.topic,
+            event.to_bytes(),
+            stream=self.stream,
+            headers={"Nats-Msg-Id": event.id},
         )
 
     async def subscribe(self, consumer: str, topics: Sequence[str], handler: Handler) -> None:
         if consumer in self._workers:
             raise ValueError(f"consumer {consumer!r} is already subscribed")
+        from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+
         js = await self._jetstream()
-        tasks = []
-        for topic in topics:
-            durable = durable_name(consumer, topic)
-            subscription = await js.pull_subscribe(
-                SUBJECT_PREFIX + topic, durable=durable, stream=self.stream
+        durable = consumer_durable_name(consumer)
+        subscription = await js.pull_subscribe(
+            self.subject_prefix + ">",
+            durable=durable,
+            stream=self.stream,
+            config=ConsumerConfig(
+                deliver_policy=DeliverPolicy.ALL,
+                ack_policy=AckPolicy.EXPLICIT,
+                max_ack_pending=1,  # strict order: nothing overtakes an unhandled event
+            ),
+        )
+        wanted = frozenset(topics)
+        self._workers[consumer] = [
+            asyncio.create_task(
+                self._work(consumer, subscription, wanted, handler), name=f"nats-{durable}"
             )
-            tasks.append(
-                asyncio.create_task(
-                    self._work(consumer, subscription, handler), name=f"nats-{durable}"
-                )
-            )
-        self._workers[consumer] = tasks
+        ]
 
     async def unsubscribe(self, consumer: str) -> None:
         for task in self._workers.pop(consumer, []):
@@ -188,15 +236,18 @@ class NatsBus:
         for consumer in list(self._workers):
             await self.unsubscribe(consumer)
         if self._nc is not None:
-            await self._nc.drain()
-            self._nc = self._js = None
+            nc, self._nc, self._js = self._nc, None, None
+            await nc.drain()
 
-    async def _work(self, consumer: str, subscription, handler: Handler) -> None:
+    async def _work(
+        self, consumer: str, subscription, topics: frozenset[str], handler: Handler
+    ) -> None:
         from nats.errors import TimeoutError as NatsTimeout
 
         while True:
             try:
-                messages = await subscription.fetch(10, timeout=self.fetch_timeout)
+                # One at a time: the consumer hands out one unacknowledged message anyway.
+                messages = await subscription.fetch(1, timeout=self.fetch_timeout)
             except NatsTimeout:
                 continue
             except asyncio.CancelledError:
@@ -211,6 +262,9 @@ class NatsBus:
                 except Exception:
                     log.exception("consumer %s: dropping an undecodable message", consumer)
                     await message.term()
+                    continue
+                if event.topic not in topics:
+                    await message.ack()
                     continue
                 try:
                     await handler(event)
@@ -231,23 +285,44 @@ def durable_name(consumer: str, topic: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "_", f"{consumer}--{topic}")
 
 
-async def _ensure_stream(js, stream: str) -> None:
+def consumer_durable_name(consumer: str) -> str:
+    """The JetStream durable name (no dots, spaces or wildcards) of a consumer."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", consumer)
+
+
+async def _ensure_stream(js, stream: str, subject_prefix: str = SUBJECT_PREFIX) -> None:
     from nats.js.errors import NotFoundError
 
     try:
         await js.stream_info(stream)
     except NotFoundError:
-        await js.add_stream(name=stream, subjects=[SUBJECT_PREFIX + ">"])
+        await js.add_stream(name=stream, subjects=[subject_prefix + ">"])
 
 
-_IN_PROCESS: list[InProcessBus] = []
+_IN_PROCESS: dict[asyncio.AbstractEventLoop | None, InProcessBus] = {}
 
 
 def shared_in_process_bus() -> InProcessBus:
-    """The process-wide in-process bus (created on first use, in the running loop's process)."""
-    if not _IN_PROCESS:
-        _IN_PROCESS.append(InProcessBus())
-    return _IN_PROCESS[0]
+    """The in-process bus every subgraph of the running event loop shares (`brand-matrix dev`
+    runs them all in one loop). Per loop: the bus's asyncio primitives and workers belong to
+    one loop, and a later loop (the next test) must not inherit old events and de-duplication
+    ids. Called outside a loop, the bus is adopted by the first loop that asks from within."""
+    try:
+        loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    for known in [k for k in _IN_PROCESS if k is not None and k.is_closed()]:
+        del _IN_PROCESS[known]
+    bus = _IN_PROCESS.get(loop)
+    unbound = _IN_PROCESS.get(None)
+    if unbound is not None and unbound._loop is not None and unbound._loop is not loop:
+        del _IN_PROCESS[None]  # it ran in another loop since: not for this one
+        unbound = None
+    if bus is None and loop is not None and unbound is not None:
+        bus = _IN_PROCESS[loop] = _IN_PROCESS.pop(None)
+    if bus is None:
+        bus = _IN_PROCESS[loop] = InProcessBus()
+    return bus
 
 
 def bus_from_env(environ: dict[str, str] | None = None) -> EventBus:

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -94,10 +95,15 @@ class SubgraphContext:
             await session.close()
 
 
-_DEFAULT_RING: list[auth.KeyRing] = []
+_DEFAULT_RING: dict[tuple[str | None, str | None], auth.KeyRing] = {}
 
 
 def _default_key_ring() -> auth.KeyRing:
-    if not _DEFAULT_RING:
-        _DEFAULT_RING.append(auth.KeyRing.from_env())
-    return _DEFAULT_RING[0]
+    # Keyed by the variables it is read from: a changed environment (a test's monkeypatch, a
+    # rotated secret) is honoured instead of the first ring being used for ever.
+    env = (os.environ.get("BRAND_MATRIX_JWT_KEYS"), os.environ.get("BRAND_MATRIX_JWT_SECRET"))
+    ring = _DEFAULT_RING.get(env)
+    if ring is None:
+        _DEFAULT_RING.clear()
+        ring = _DEFAULT_RING[env] = auth.KeyRing.from_env()
+    return ring

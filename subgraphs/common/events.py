@@ -84,6 +84,8 @@ class Event:
     @classmethod
     def of_row(cls, row: OutboxEvent) -> Event:
         at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+        # PostgreSQL returns timestamptz in the session's time zone; events speak UTC.
+        at = at.astimezone(UTC)
         return cls(
             id=row.event_id, topic=row.topic, payload=row.payload, occurred_at=at.isoformat()
         )
@@ -100,6 +102,12 @@ def record_event(
 
     `event_id` makes the event deterministic (e.g. `order:42:paid`), so a retried change that
     records it again is refused by the unique id instead of announcing it twice."""
+    # Checked here, not at commit: PostgreSQL refuses an over-long value there (failing the
+    # caller's whole change) and SQLite would store it.
+    if not topic or len(topic) > TOPIC_LENGTH:
+        raise ValueError(f"an event topic needs 1 to {TOPIC_LENGTH} characters: {topic!r}")
+    if event_id is not None and len(event_id) > EVENT_ID_LENGTH:
+        raise ValueError(f"an event id has at most {EVENT_ID_LENGTH} characters: {event_id!r}")
     row = OutboxEvent(
         event_id=event_id or uuid.uuid4().hex,
         topic=topic,
@@ -127,15 +135,18 @@ async def handle_once(
     await session.rollback()
     if seen is not None:
         return False
-    try:
-        async with transaction(session):
-            session.add(ProcessedEvent(consumer=consumer, event_id=event.id))
+    async with transaction(session):
+        session.add(ProcessedEvent(consumer=consumer, event_id=event.id))
+        try:
             await session.flush()  # a racing delivery waits here, then fails on the key
-            await operation(session)
-    except IntegrityError as error:
-        if "processed_events" in str(error.orig).lower() or _duplicate(error):
+        except IntegrityError as error:
+            if not _duplicate(error):
+                raise
+            await session.rollback()
             return False
-        raise
+        # Outside the try: the operation's own integrity errors are failures to retry, not
+        # "already processed" (that would acknowledge an event whose effect never happened).
+        await operation(session)
     return True
 
 

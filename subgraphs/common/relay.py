@@ -3,7 +3,8 @@
 An event is marked published only after the bus accepted it, so a crash between the two
 publishes it again on the next start (the bus de-duplicates by event id; consumers by
 `handle_once`). Several relays on one database (replicas) are safe for the same reason; on
-PostgreSQL they also skip each other's rows (`FOR UPDATE SKIP LOCKED`).
+PostgreSQL they take turns (a transaction-scoped advisory lock per schema), which keeps the
+order across replicas.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class OutboxRelay:
         self.batch = batch
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
+        self._stopping = False
 
     async def publish_pending(self) -> int:
         """Publish every committed, unpublished event now; the number published."""
@@ -51,6 +53,16 @@ class OutboxRelay:
                 .limit(self.batch)
             )
             if not is_sqlite(self.database.url):
+                # One relay at a time per schema: with SKIP LOCKED alone, a second relay would
+                # publish the next batch while the first still publishes earlier events (out of
+                # order). Waiting for the lock, it then sees the first one's marks.
+                await session.exec(
+                    sa.select(
+                        sa.func.pg_advisory_xact_lock(
+                            sa.func.hashtext(sa.func.current_schema() + ".outbox_events")
+                        )
+                    )
+                )
                 query = query.with_for_update(skip_locked=True)
             rows = (await session.exec(query)).scalars().all()
             published = []
@@ -76,16 +88,27 @@ class OutboxRelay:
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="outbox-relay")
 
-    async def stop(self) -> None:
+    async def stop(self, timeout: float = 5.0) -> None:
+        """Stop after the batch in hand: cancelled mid-batch, a relay would lose the marks of
+        what it had published (its events would be published again). Cancelled after
+        `timeout` (a bus that hangs)."""
         task, self._task = self._task, None
-        if task is not None:
+        if task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), timeout)
+        except TimeoutError:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        finally:
+            self._stopping = False
 
     async def _run(self) -> None:
         failures = 0
-        while True:
+        while not self._stopping:
             try:
                 await self.publish_pending()
                 failures = 0
@@ -94,8 +117,11 @@ class OutboxRelay:
             except Exception:
                 failures += 1
                 log.exception("outbox relay of %s failed; retrying", self.database.url)
-                await asyncio.sleep(retry_delay(failures))
-                continue
+                delay = retry_delay(failures)
+            else:
+                delay = self.poll_seconds
+            if self._stopping:
+                return
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                await asyncio.wait_for(self._wake.wait(), delay)
             self._wake.clear()
