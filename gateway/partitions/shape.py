@@ -19,6 +19,7 @@ from graphql import (
 from gateway.caching import LRUCache
 
 BRAND_ARGUMENT = "brand"
+ID_ARGUMENT = "id"  # a brand-scoped id argument ("lumen:SKU-1") names its brand too
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class RootField:
     name: str
     brand_literal: str | None = None  # `brand: "lumen"`
     brand_variable: str | None = None  # `brand: $b`
+    id_literal: str | None = None  # `id: "lumen:SKU-1"`
+    id_variable: str | None = None  # `id: $id`
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class QueryShape:
     # (alias, variable) of every `_entities(representations: $variable)` field, in order
     entities: tuple[tuple[str, str], ...]
     roots: tuple[RootField, ...]
+    mutation: bool = False
 
     @property
     def entity_variables(self) -> tuple[str, ...]:
@@ -61,8 +65,10 @@ def read_shape(query: str) -> QueryShape:
         return QueryShape((), ())
     entities: list[tuple[str, str]] = []
     roots: list[RootField] = []
+    mutation = False
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode):
+            mutation = definition.operation.value == "mutation"
             for node in _root_fields(definition.selection_set):
                 key = node.alias.value if node.alias else node.name.value
                 if node.name.value == "_entities":
@@ -72,7 +78,7 @@ def read_shape(query: str) -> QueryShape:
                     continue
                 roots.append(_root_field(key, node))
             break  # subgraph requests carry one operation
-    return QueryShape(tuple(entities), tuple(roots))
+    return QueryShape(tuple(entities), tuple(roots), mutation)
 
 
 def _root_fields(selection_set: SelectionSetNode) -> list[FieldNode]:
@@ -93,11 +99,13 @@ def _argument_variable(node: FieldNode, name: str) -> str | None:
 
 
 def _root_field(key: str, node: FieldNode) -> RootField:
+    found: dict[str, str] = {}
     for argument in node.arguments or ():
-        if argument.name.value != BRAND_ARGUMENT:
+        name = argument.name.value
+        if name not in (BRAND_ARGUMENT, ID_ARGUMENT):
             continue
         if isinstance(argument.value, StringValueNode):
-            return RootField(key, node.name.value, brand_literal=argument.value.value)
-        if isinstance(argument.value, VariableNode):
-            return RootField(key, node.name.value, brand_variable=argument.value.name.value)
-    return RootField(key, node.name.value)
+            found[f"{name}_literal"] = argument.value.value
+        elif isinstance(argument.value, VariableNode):
+            found[f"{name}_variable"] = argument.value.name.value
+    return RootField(key, node.name.value, **found)

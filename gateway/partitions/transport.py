@@ -7,8 +7,11 @@
   naming the brand; a representation whose brand is unreadable or unknown is null with an
   error naming it.
 - Root requests: a group-wide root list field fans out to every partition in brand order and
-  the lists are concatenated; anything else goes to the request's brand (`x-brand` header,
-  else a `brand:` argument of a root field).
+  the lists are concatenated; a root field with a brand-scoped `id` argument (`product(id:
+  "vitalis:SKU-1")`) goes to that id's brand, whatever app asks; anything else goes to the
+  request's brand (`x-brand` header, else a `brand:` argument of a root field). A query whose
+  root fields belong to several brands is sent to each of them and every root field is taken
+  from its own brand's answer (a mutation must name one brand).
 """
 
 from __future__ import annotations
@@ -50,6 +53,9 @@ class PartitionedTransport:
         group_wide = [r.response_key for r in shape.roots if r.name in self.rules.group_wide]
         if group_wide:
             return await self._fan_out(request, group_wide)
+        owners = self._brands_of_ids(request, shape)
+        if owners:
+            return await self._send_by_owner(request, shape, owners)
         return await self._send(self._brand_of_request(request, shape), request)
 
     async def aclose(self) -> None:
@@ -183,6 +189,73 @@ class PartitionedTransport:
         if len(failures) == len(brands):
             raise TransportError("; ".join(str(f) for f in failures), code=failures[0].code)
         body: dict[str, Any] = {"data": None if data is None else {**data, **lists}}
+        if errors:
+            body["errors"] = errors
+        return body
+
+    def _brands_of_ids(self, request: SubgraphRequest, shape: QueryShape) -> dict[str, str]:
+        """response key -> brand, for root fields whose `id` argument names a brand."""
+        if self.rules.brand_from != "prefix":
+            return {}
+        variables = request.variables or {}
+        owners: dict[str, str] = {}
+        for root in shape.roots:
+            value = root.id_literal
+            if root.id_variable is not None:
+                value = variables.get(root.id_variable)
+            brand = self.rules.brand_of({self.rules.key_field: value})
+            if brand is not None:
+                owners[root.response_key] = brand
+        return owners
+
+    async def _send_by_owner(
+        self, request: SubgraphRequest, shape: QueryShape, owners: dict[str, str]
+    ) -> dict[str, Any]:
+        unknown = {key: brand for key, brand in owners.items() if brand not in self.partitions}
+        if any(r.response_key not in owners for r in shape.roots):
+            default = self._brand_of_request(request, shape)
+            owners = {r.response_key: owners.get(r.response_key, default) for r in shape.roots}
+        brands = list(dict.fromkeys(b for b in owners.values() if b in self.partitions))
+        if not unknown and len(brands) == 1:
+            return await self._send(brands[0], request)
+        if shape.mutation and len(brands) > 1:
+            raise TransportError(
+                f"this mutation changes data of several brands of subgraph '{self.name}' "
+                f"({', '.join(brands)}); send one mutation per brand",
+                code=BRAND_REQUIRED,
+            )
+        responses = await asyncio.gather(*(self._try_send(b, request) for b in brands))
+        answers = dict(zip(brands, responses, strict=True))
+        data: dict[str, Any] = {}
+        errors: list[dict[str, Any]] = []
+        for key, brand in owners.items():
+            if brand in unknown.values() and key in unknown:
+                data[key] = None
+                errors.append(
+                    _error(
+                        f"unknown brand {brand!r} in the id argument for subgraph '{self.name}' "
+                        f"(brands: {', '.join(self.partitions)})",
+                        [key],
+                        UNKNOWN_BRAND,
+                        brand,
+                    )
+                )
+                continue
+            answer = answers[brand]
+            if isinstance(answer, TransportError):
+                data[key] = None
+                errors.append(self._failure(brand, answer, [key]))
+                continue
+            part = answer.get("data")
+            data[key] = part.get(key) if isinstance(part, dict) else None
+        for brand, answer in answers.items():
+            if isinstance(answer, TransportError):
+                continue
+            for error in answer.get("errors") or ():
+                path = error.get("path") if isinstance(error, dict) else None
+                if not path or owners.get(path[0]) == brand:
+                    errors.append(error)
+        body: dict[str, Any] = {"data": data}
         if errors:
             body["errors"] = errors
         return body
