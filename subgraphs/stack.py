@@ -1,0 +1,188 @@
+"""Every subgraph of the group in one process: what `brand-matrix dev` serves.
+
+`dev_stack(data_dir, brands)` builds the central subgraphs (member, loyalty, order) and one
+catalogue and one content partition per brand, each on its own SQLite file under `data_dir`
+(one database per deployment, as in production), all on one in-process event bus and one key
+ring. `await stack.prepare()` migrates every database and loads the demo data once;
+`await stack.start()` / `stop()` run the apps' lifespans (outbox relays, event consumers).
+
+The gateway side (`gateway/dev.py`) reaches this module only through its import path, given
+in configuration, so `gateway` never imports `subgraphs`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from subgraphs.common.auth import KeyRing
+from subgraphs.common.brand_ids import check_brand
+from subgraphs.common.bus import EventBus, InProcessBus
+
+CENTRAL = ("member", "loyalty", "order")
+PARTITIONED = ("catalogue", "content")
+DEMO_BRANDS = ("lumen", "vitalis", "cubby", "purely", "aurora")
+SEED_MARKER = "seeded"
+
+
+@dataclass
+class Deployment:
+    """One subgraph deployment: a central subgraph, or one brand's partition."""
+
+    subgraph: str
+    brand: str | None
+    database_url: str
+    app: Any
+    migrate: Callable[[str], None]
+    sdl: str
+
+    @property
+    def label(self) -> str:
+        return self.subgraph if self.brand is None else f"{self.subgraph}@{self.brand}"
+
+
+@dataclass
+class DevStack:
+    data_dir: Path
+    brands: list[str]
+    bus: EventBus
+    key_ring: KeyRing
+    demo_members: int = 1000
+    deployments: list[Deployment] = field(default_factory=list)
+    _lifespans: contextlib.AsyncExitStack | None = None
+
+    # -- what the gateway needs -----------------------------------------------------------
+
+    @property
+    def central_apps(self) -> dict[str, Any]:
+        return {d.subgraph: d.app for d in self.deployments if d.brand is None}
+
+    @property
+    def partition_apps(self) -> dict[str, dict[str, Any]]:
+        """subgraph -> brand -> app, brands in configuration order."""
+        found: dict[str, dict[str, Any]] = {}
+        for d in self.deployments:
+            if d.brand is not None:
+                found.setdefault(d.subgraph, {})[d.brand] = d.app
+        return found
+
+    def sdls(self) -> dict[str, str]:
+        """subgraph -> SDL (every partition of a subgraph serves the same one)."""
+        return {d.subgraph: d.sdl for d in self.deployments}
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    async def prepare(self, *, seed: bool = True) -> bool:
+        """Migrate every database; load the demo data unless it is there. True when seeded now."""
+        for deployment in self.deployments:
+            await asyncio.to_thread(deployment.migrate, deployment.database_url)
+        marker = self.data_dir / SEED_MARKER
+        if not seed or marker.exists():
+            return False
+        from subgraphs.demo.load import load_demo
+
+        await load_demo(self, members=self.demo_members)
+        marker.write_text("demo data loaded\n")
+        return True
+
+    async def start(self) -> None:
+        stack = contextlib.AsyncExitStack()
+        for deployment in self.deployments:
+            app = deployment.app
+            await stack.enter_async_context(app.router.lifespan_context(app))
+        self._lifespans = stack
+
+    async def stop(self) -> None:
+        stack, self._lifespans = self._lifespans, None
+        if stack is not None:
+            await stack.aclose()
+        for deployment in self.deployments:
+            database = getattr(deployment.app.state, "database", None)
+            if database is not None:
+                await database.dispose()
+
+    def add_brand(self, brand: str) -> list[Deployment]:
+        """The partitions of a new brand (not started: the caller migrates and starts them)."""
+        check_brand(brand)
+        if brand in self.brands:
+            raise ValueError(f"brand {brand!r} is already served")
+        self.brands.append(brand)
+        added = [self._partition(name, brand) for name in PARTITIONED]
+        self.deployments.extend(added)
+        return added
+
+    def _partition(self, subgraph: str, brand: str) -> Deployment:
+        url = sqlite_url(self.data_dir / f"{subgraph}-{brand}.db")
+        if subgraph == "catalogue":
+            from subgraphs.catalogue import app as module
+            from subgraphs.catalogue.schema import sdl
+        else:
+            from subgraphs.content import app as module
+            from subgraphs.content.schema import sdl
+        app = module.create_app(brand, url, bus=self.bus, key_ring=self.key_ring)
+        return Deployment(subgraph, brand, url, app, module.migrate, sdl())
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def dev_stack(
+    data_dir: str | Path,
+    brands: Sequence[str] = DEMO_BRANDS,
+    *,
+    bus: EventBus | None = None,
+    key_ring: KeyRing | None = None,
+    demo_members: int = 1000,
+) -> DevStack:
+    """All subgraphs on SQLite files under `data_dir` (created if missing)."""
+    for brand in brands:
+        check_brand(brand)
+    directory = Path(data_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    stack = DevStack(
+        data_dir=directory,
+        brands=list(brands),
+        bus=bus if bus is not None else InProcessBus(),
+        key_ring=key_ring or KeyRing.from_env(),
+        demo_members=demo_members,
+    )
+    stack.deployments.extend(_central(stack))
+    for brand in brands:
+        stack.deployments.extend(stack._partition(name, brand) for name in PARTITIONED)
+    return stack
+
+
+def _central(stack: DevStack) -> list[Deployment]:
+    from subgraphs.loyalty import app as loyalty
+    from subgraphs.loyalty.schema import sdl as loyalty_sdl
+    from subgraphs.member import app as member
+    from subgraphs.member.schema import sdl as member_sdl
+    from subgraphs.order import app as order
+    from subgraphs.order.schema import sdl as order_sdl
+
+    def url(name: str) -> str:
+        return sqlite_url(stack.data_dir / f"{name}.db")
+
+    common = {"bus": stack.bus, "key_ring": stack.key_ring}
+    member_settings = member.MemberSettings(brands=tuple(stack.brands))
+    apps = {
+        "member": (member, member_sdl, {"settings": member_settings}),
+        "loyalty": (loyalty, loyalty_sdl, {}),
+        "order": (order, order_sdl, {}),
+    }
+    return [
+        Deployment(
+            name,
+            None,
+            url(name),
+            module.create_app(url(name), **common, **extra),
+            module.migrate,
+            sdl(),
+        )
+        for name, (module, sdl, extra) in apps.items()
+    ]
