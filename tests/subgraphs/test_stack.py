@@ -183,3 +183,25 @@ async def test_erasure_reaches_every_subgraph(system) -> None:
     # and the member's old token no longer works for their data
     me = await gql(system, "{ me { id } }", token=member_token)
     assert me.get("data", {}).get("me") is None and me["errors"]
+
+
+KPIS = """query($since: DateTime!, $until: DateTime!) { groupKpis(since: $since, until: $until) {
+  paidOrders revenueFen crossTrafficCartAdds crossTrafficConversions crossTrafficConversionRate
+  crossBrandAttributedRevenueFen singleBrandAttributedRevenueFen crossToSingleBrandRevenueRatio
+  multiBrandPointsMembers } }"""
+WINDOW = {"since": "2020-01-01T00:00:00+00:00", "until": "2030-01-01T00:00:00+00:00"}
+
+
+async def test_group_kpis_come_from_order_and_loyalty_for_operators_only(system) -> None:
+    server, _ = system
+    body = await gql(system, KPIS, WINDOW, token=token(server, "operator"))
+    assert "errors" not in body, body
+    kpis = body["data"]["groupKpis"]
+    assert kpis["paidOrders"] > 0 and kpis["revenueFen"] > 0
+    assert 0 <= kpis["crossTrafficConversions"] <= kpis["crossTrafficCartAdds"]
+    if kpis["crossTrafficCartAdds"]:
+        expected = kpis["crossTrafficConversions"] / kpis["crossTrafficCartAdds"]
+        assert kpis["crossTrafficConversionRate"] == pytest.approx(expected)
+    assert kpis["multiBrandPointsMembers"] >= 0  # loyalty's field, joined by the entity key
+    refused = await gql(system, KPIS, WINDOW, token=token(server, "staff", brand="lumen"))
+    assert refused["errors"] and refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
