@@ -150,6 +150,12 @@ def _add_dev_parsers(commands: Any) -> None:
             metavar="MODULE:FUNCTION",
             help=f"the subgraph stack factory (default {DEFAULT_STACK})",
         )
+    dev.add_argument(
+        "--config",
+        metavar="FILE",
+        help="brand-matrix.toml whose brands to serve (default: that file in the current "
+        "directory when it exists); brands added to it are served without a restart",
+    )
     dev.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     dev.add_argument("--port", type=_port, default=4000, help="port to bind (default 4000)")
     dev.add_argument(
@@ -181,6 +187,7 @@ def _dev(args: argparse.Namespace) -> int:
             stack_spec=args.stack,
             reset=args.reset,
             log_level=args.log_level,
+            config=args.config or (DEFAULT_CONFIG if Path(DEFAULT_CONFIG).is_file() else None),
         )
     except DevError as error:
         raise CliError(str(error)) from None

@@ -10,9 +10,12 @@ serves the result; it never imports the subgraphs itself.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import importlib
 import shutil
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,17 +42,93 @@ class DevServer:
     supergraph_sdl: str
     transports: dict[str, Any]
     brands: list[str]
+    timeout: float = 30.0
+    _gateway: Any = None
 
     def gateway(self, **kwargs: Any):
         from gateway.service import Gateway
 
-        return Gateway(
+        self._gateway = Gateway(
             self.supergraph_sdl,
             self.transports,
             forward_headers=FORWARDED_HEADERS,
             brands=frozenset(self.brands),
             **kwargs,
         )
+        return self._gateway
+
+    async def add_brand(self, brand: str) -> float:
+        """Serve a new brand without a restart: the stack starts its partitions (migrated,
+        with demo data), the partitioned transports route to them, the gateway accepts its
+        X-Brand. Returns the seconds it took."""
+        started = time.perf_counter()
+        apps = await self.stack.add_brand(brand)
+        for name, app in apps.items():
+            transport = self.transports[name]
+            client = AsgiTransport(f"{name}@{brand}", app, timeout=self.timeout)
+            transport.swap({**transport.partitions, brand: client})
+        self.brands.append(brand)
+        if self._gateway is not None:
+            self._gateway.set_brands(frozenset(self.brands))
+        return time.perf_counter() - started
+
+
+class BrandWatcher:
+    """Adds the brands that appear in the config file while `brand-matrix dev` runs (e.g.
+    after `brand-matrix brand add`). Removing a brand needs a restart (its data stays)."""
+
+    def __init__(self, server: DevServer, config: str | Path, interval: float = 1.0) -> None:
+        self.server = server
+        self.config = Path(config)
+        self.interval = interval
+        self._task: asyncio.Task[None] | None = None
+        self._seen = self._signature()
+
+    def _signature(self) -> tuple[int, int] | None:
+        try:
+            stat = self.config.stat()
+        except OSError:
+            return None
+        return (stat.st_mtime_ns, stat.st_size)
+
+    async def check(self) -> list[str]:
+        """Add the config's new brands now; the brands added."""
+        from gateway.partitions.config import ConfigError, load_config
+
+        signature = self._signature()
+        if signature == self._seen:
+            return []
+        self._seen = signature
+        try:
+            wanted = load_config(self.config).brands
+        except ConfigError as error:
+            print(f"brand-matrix dev: {error} (brands unchanged)", file=sys.stderr, flush=True)
+            return []
+        added = []
+        for brand in [b for b in wanted if b not in self.server.brands]:
+            try:
+                seconds = await self.server.add_brand(brand)
+            except ValueError as error:
+                print(f"brand-matrix dev: cannot add {brand!r}: {error}", file=sys.stderr)
+                continue
+            added.append(brand)
+            print(f"brand-matrix dev: brand {brand} added in {seconds:.2f} s", flush=True)
+        return added
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="dev-brand-watcher")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval)
+            await self.check()
 
 
 def load_stack_factory(spec: str) -> Callable[..., Any]:
@@ -64,6 +143,15 @@ def load_stack_factory(spec: str) -> Callable[..., Any]:
     if not callable(factory):
         raise DevError(f"{module_name} has no function {function_name!r}")
     return factory
+
+
+def config_brands(config: str | Path) -> list[str]:
+    from gateway.partitions.config import ConfigError, load_config
+
+    try:
+        return load_config(config).brands
+    except ConfigError as error:
+        raise DevError(str(error)) from None
 
 
 def build_dev_server(
@@ -100,7 +188,7 @@ def build_dev_server(
             for brand, app in apps.items()
         }
         transports[name] = PartitionedTransport(name, clients, RoutingRules())
-    return DevServer(stack, result.supergraph_sdl, transports, list(stack.brands))
+    return DevServer(stack, result.supergraph_sdl, transports, list(stack.brands), timeout)
 
 
 def serve_dev(
@@ -112,12 +200,19 @@ def serve_dev(
     stack_spec: str,
     reset: bool,
     log_level: str,
+    config: str | None = None,
 ) -> None:
+    """Serve the dev stack. Brands: `brands`, else the config file's (watched: brands added
+    to it are served without a restart), else the stack's defaults."""
     import uvicorn
 
     from gateway.http import create_app
 
+    watch = config is not None and not brands
+    if watch:
+        brands = config_brands(config) or None
     server = build_dev_server(data_dir, brands=brands, stack_spec=stack_spec, reset=reset)
+    watcher = BrandWatcher(server, config) if watch and config is not None else None
     url = f"http://{host}:{port}/graphql"
 
     async def startup() -> None:
@@ -130,6 +225,13 @@ def serve_dev(
             f"GraphiQL: {url}",
             flush=True,
         )
+        if watcher is not None:
+            await watcher.start()
 
-    app = create_app(server.gateway(), on_startup=[startup], on_shutdown=[server.stack.stop])
+    async def shutdown() -> None:
+        if watcher is not None:
+            await watcher.stop()
+        await server.stack.stop()
+
+    app = create_app(server.gateway(), on_startup=[startup], on_shutdown=[shutdown])
     uvicorn.run(app, host=host, port=port, log_level=log_level, lifespan="on")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -105,15 +105,35 @@ class DevStack:
             if database is not None:
                 await database.dispose()
 
-    def add_brand(self, brand: str) -> list[Deployment]:
-        """The partitions of a new brand (not started: the caller migrates and starts them)."""
+    async def add_brand(self, brand: str) -> dict[str, Any]:
+        """Serve a new brand while running: its catalogue and content partitions are created,
+        migrated, loaded with demo data, started, and announced (its SKUs reach the order
+        subgraph's replica through the bus); member accepts sign-ins through it. Returns
+        {subgraph: ASGI app} for the gateway's partitioned transports."""
         check_brand(brand)
         if brand in self.brands:
             raise ValueError(f"brand {brand!r} is already served")
-        self.brands.append(brand)
         added = [self._partition(name, brand) for name in PARTITIONED]
+        for deployment in added:
+            await asyncio.to_thread(deployment.migrate, deployment.database_url)
+        from subgraphs.demo.load import load_brand
+
+        await load_brand(brand, {d.subgraph: d.app.state.database for d in added})
+        if self._lifespans is not None:
+            for deployment in added:
+                app = deployment.app
+                await self._lifespans.enter_async_context(app.router.lifespan_context(app))
+        self.brands.append(brand)
         self.deployments.extend(added)
-        return added
+        self._update_member_brands()
+        return {d.subgraph: d.app for d in added}
+
+    def _update_member_brands(self) -> None:
+        from subgraphs.member.app import MemberSettings, use_settings
+
+        member = next(d for d in self.deployments if d.subgraph == "member")
+        settings: MemberSettings = member.app.state.settings
+        use_settings(member.app, replace(settings, brands=tuple(self.brands)))
 
     def _partition(self, subgraph: str, brand: str) -> Deployment:
         url = sqlite_url(self.data_dir / f"{subgraph}-{brand}.db")

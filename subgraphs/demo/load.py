@@ -19,6 +19,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from subgraphs.catalogue import seed as catalogue_seed
+from subgraphs.catalogue import service as catalogue_service
 from subgraphs.catalogue.service import sku_changed_payload
 from subgraphs.common.database import transaction
 from subgraphs.content import seed as content_seed
@@ -109,6 +110,17 @@ async def load_demo(stack: Any, *, members: int = 1000) -> DemoData:
                 await loyalty_effects.apply_refunded_order(session, refund, now=DEMO_NOW)
         await loyalty_service.import_entries(session, _redemptions(paid_payloads, settings))
     return data
+
+
+async def load_brand(brand: str, databases: dict[str, Any]) -> None:
+    """A brand added to a running group: its demo catalogue and content, and every SKU
+    announced (`catalogue.sku.changed`) so the order subgraph can sell them."""
+    async with databases["catalogue"].session() as session:
+        await catalogue_seed.seed_demo(session, brand)
+    async with databases["catalogue"].session() as session:
+        await catalogue_service.announce_catalogue(session, brand)
+    async with databases["content"].session() as session:
+        await content_seed.seed_demo(session, brand)
 
 
 def _address_payload(address) -> dict[str, Any]:

@@ -65,4 +65,13 @@ def create_app(
     app.state.events = events
     app.state.settings = settings
     app.state.key_ring = key_ring
+    app.state.context_class = context_class
     return app
+
+
+def use_settings(app: Starlette, settings: MemberSettings) -> None:
+    """Switch a running member app to new settings (a brand added while it runs: sign-in
+    through it is accepted and its content joins the erasure participants)."""
+    app.state.context_class.member_settings = settings
+    app.state.events.settings = settings
+    app.state.settings = settings
