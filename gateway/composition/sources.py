@@ -29,12 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from gateway.composition.subgraph import SubgraphInput
-from gateway.config_checks import toml_type, url_problem
+from gateway.config_checks import RESERVED_SECTIONS, SETTINGS_SECTIONS, toml_type, url_problem
 
 DEFAULT_CONFIG = "brand-matrix.toml"
 SUBGRAPH_KEYS = ("url", "schema", "introspect")
-# partitions, brands: gateway/partitions/config.py
-TOP_LEVEL_KEYS = ("subgraphs", "partitions", "brands")
+# partitions, brands: gateway/partitions/config.py; the settings sections: gateway/config.py
+TOP_LEVEL_KEYS = ("subgraphs", "partitions", "brands", *SETTINGS_SECTIONS, *RESERVED_SECTIONS)
 
 
 class SourceError(Exception):
@@ -107,8 +107,21 @@ def load_config(path: str | Path) -> list[SubgraphSource]:
         raise SourceError(problems)
     if not subgraphs:
         problems.append(f"{path}: [subgraphs] has no subgraph")
+    try:
+        sources = parse_subgraph_tables(path, subgraphs)
+    except SourceError as error:
+        problems.extend(error.problems)
+    if problems:
+        raise SourceError(problems)
+    return sources
+
+
+def parse_subgraph_tables(path: Path, tables: dict[str, Any]) -> list[SubgraphSource]:
+    """The `[subgraphs.NAME]` tables of an already parsed config file (also used by
+    gateway/config.py); every problem at once."""
+    problems: list[str] = []
     sources: list[SubgraphSource] = []
-    for name, table in subgraphs.items():
+    for name, table in tables.items():
         try:
             sources.append(_config_subgraph(path, name, table))
         except SourceError as error:

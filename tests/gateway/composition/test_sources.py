@@ -121,7 +121,7 @@ introspect = "http://127.0.0.1:9999/graphql"
         ),
         (
             'version = 2\n[subgraphs.a]\nurl = "http://a/graphql"\nschema = "a.graphql"\n',
-            ["unknown key 'version' (expected: subgraphs, partitions, brands)"],
+            ["unknown key 'version' (expected: subgraphs, partitions, brands, gateway,"],
         ),
         ('[subgraphs.a]\nschema = "a.graphql"\n', ["subgraphs.a.url is missing"]),
         (
