@@ -15,6 +15,7 @@ import orjson
 from gateway.errors import graphql_error
 from gateway.execution.merge import Path, deep_merge, objects_at, objects_with_paths
 from gateway.execution.representations import representation_builder
+from gateway.headers import headers_for
 from gateway.planning.plan import (
     EntitySection,
     FetchNode,
@@ -78,7 +79,7 @@ class Executor:
             fetch.operation,
             variables or None,
             None,
-            state.headers,
+            headers_for(state.headers, fetch.subgraph),  # rules may differ per subgraph
             deduplicate=fetch.operation_kind == "query",
         )
 

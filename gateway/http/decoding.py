@@ -47,9 +47,11 @@ def decode_query_params(params: Mapping[str, str]) -> GraphQLRequest:
 def _graphql_request(
     query: Any, operation_name: Any, variables: Any, extensions: Any
 ) -> GraphQLRequest:
-    if query is None:
+    # An APQ request names its document by hash in the extensions and may omit the query.
+    persisted = isinstance(extensions, dict) and "persistedQuery" in extensions
+    if query is None and not persisted:
         raise HttpError(400, "Missing 'query': a GraphQL document string is required")
-    if not isinstance(query, str):
+    if query is not None and not isinstance(query, str):
         raise HttpError(400, "'query' must be a string")
     if operation_name is not None and not isinstance(operation_name, str):
         raise HttpError(400, "'operationName' must be a string")
