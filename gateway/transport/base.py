@@ -17,6 +17,9 @@ class SubgraphRequest:
     headers: Mapping[str, str] = field(default_factory=dict)
     # Queries may share an identical in-flight request; mutations never do.
     deduplicate: bool = False
+    # Sent but not part of the request's identity (request id, W3C trace context): per-client
+    # values here must not stop identical in-flight fetches of different clients being shared.
+    context_headers: Mapping[str, str] = field(default_factory=dict)
 
 
 class TransportError(Exception):

@@ -31,7 +31,7 @@ class ExchangeTransport:
 
     async def fetch(self, request: SubgraphRequest) -> dict[str, Any]:
         body = encode_request(request)
-        headers = {**JSON_HEADERS, **request.headers}
+        headers = {**JSON_HEADERS, **request.headers, **request.context_headers}
         if not request.deduplicate:
             status, payload = await self._exchange(body, headers)
             return decode_response(status, payload, self.name)
@@ -43,6 +43,7 @@ class ExchangeTransport:
             future.add_done_callback(lambda _: self._inflight.pop(key, None))
         else:
             self.shared_requests += 1
+        # A shared request carries the first caller's context headers (its trace, its id).
         # Shielded: one caller giving up must not cancel the answer the others wait for.
         status, payload = await asyncio.shield(future)
         return decode_response(status, payload, self.name)
