@@ -20,6 +20,7 @@ from graphql import (
 )
 
 from gateway.errors import SupergraphError
+from gateway.supergraph.access import AccessRequirement, combine, requirement
 from gateway.supergraph.api_schema import build_api_schema
 from gateway.supergraph.fieldset import parse_field_set
 from gateway.supergraph.links import LinkedSpecs, read_links
@@ -70,6 +71,17 @@ class _Loader:
             self.join_union_member,
         }
         self.graphs_by_enum: dict[str, Graph] = {}
+        # Local directive name -> (spec, argument) of the linked access-control specs.
+        self.access_directives = {
+            specs.directive(spec, spec): (spec, argument)
+            for spec, argument in (
+                ("authenticated", ""),
+                ("requiresScopes", "scopes"),
+                ("policy", "policies"),
+            )
+            if spec in specs.versions
+        }
+        self.has_access_control = False
 
     def load(self) -> Supergraph:
         self._read_graphs()
@@ -111,6 +123,7 @@ class _Loader:
             api_schema=api_schema,
             join_version=self.specs.versions["join"],
             possible_types=possible,
+            has_access_control=self.has_access_control,
         )
 
     def _read_graphs(self) -> None:
@@ -137,8 +150,21 @@ class _Loader:
     def _is_inaccessible(self, node: Any) -> bool:
         return any(d.name.value == self.inaccessible for d in node.directives or ())
 
+    def _access(self, node: Any) -> AccessRequirement | None:
+        if not self.access_directives:
+            return None
+        found: list[AccessRequirement] = []
+        for directive in node.directives or ():
+            spec = self.access_directives.get(directive.name.value)
+            if spec is not None:
+                found.append(requirement(spec[0], _args(directive).get(spec[1])))
+        result = combine(*found)
+        self.has_access_control = self.has_access_control or result is not None
+        return result
+
     def _read_type(self, type_def: TypeDef, node: Any) -> None:
         type_def.inaccessible = type_def.inaccessible or self._is_inaccessible(node)
+        type_def.access = combine(type_def.access, self._access(node))
         for directive in node.directives or ():
             name = directive.name.value
             if name not in self._type_directives:
@@ -175,6 +201,7 @@ class _Loader:
                 continue
             field_def = FieldDef(field_node.name.value, named_type(field_node.type))
             field_def.inaccessible = self._is_inaccessible(field_node)
+            field_def.access = self._access(field_node)
             for directive in field_node.directives or ():
                 if directive.name.value != self.join_field:
                     continue

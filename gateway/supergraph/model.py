@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from graphql import GraphQLSchema
 
+from gateway.supergraph.access import AccessRequirement
 from gateway.supergraph.fieldset import FieldSet
 
 
@@ -51,6 +52,8 @@ class FieldDef:
     requires: dict[str, FieldSet] = field(default_factory=dict)
     provides: dict[str, FieldSet] = field(default_factory=dict)
     inaccessible: bool = False
+    # @authenticated / @requiresScopes / @policy on the field definition.
+    access: AccessRequirement | None = None
 
 
 @dataclass(slots=True)
@@ -67,6 +70,8 @@ class TypeDef:
     members: list[str] = field(default_factory=list)  # union members, supergraph-wide
     members_in: dict[str, set[str]] = field(default_factory=dict)  # graph -> union members
     inaccessible: bool = False
+    # @authenticated / @requiresScopes / @policy on the type: they guard fields returning it.
+    access: AccessRequirement | None = None
 
     @property
     def is_abstract(self) -> bool:
@@ -87,6 +92,8 @@ class Supergraph:
     join_version: str
     # interface (or union) name -> object types implementing it (supergraph-wide)
     possible_types: dict[str, list[str]] = field(default_factory=dict)
+    # True when any type or field carries an access directive (else authorization is skipped).
+    has_access_control: bool = False
 
     def root_type(self, operation: str) -> str | None:
         return {
