@@ -171,14 +171,11 @@ def build_dev_server(
         stack = factory(directory, brands) if brands else factory(directory)
     except ValueError as error:
         raise DevError(str(error)) from None
-    sdls = stack.sdls()
-    result = compose(
-        [SubgraphInput(name, f"in-process://{name}", sdl) for name, sdl in sorted(sdls.items())]
-    )
-    if not result.ok or result.supergraph_sdl is None:
-        lines = [f"{e.code}: {e.message}" for e in result.errors]
-        raise DevError("the subgraphs do not compose: " + "; ".join(lines))
-    (directory / "supergraph.graphql").write_text(result.supergraph_sdl)
+    supergraph, errors = compose_stack(stack.sdls())
+    if supergraph is None:
+        raise DevError("the subgraphs do not compose: " + "; ".join(errors))
+    directory.mkdir(parents=True, exist_ok=True)  # a stack factory need not create it
+    (directory / "supergraph.graphql").write_text(supergraph)
     transports: dict[str, Any] = {
         name: AsgiTransport(name, app, timeout=timeout) for name, app in stack.central_apps.items()
     }
@@ -188,7 +185,17 @@ def build_dev_server(
             for brand, app in apps.items()
         }
         transports[name] = PartitionedTransport(name, clients, RoutingRules())
-    return DevServer(stack, result.supergraph_sdl, transports, list(stack.brands), timeout)
+    return DevServer(stack, supergraph, transports, list(stack.brands), timeout)
+
+
+def compose_stack(sdls: dict[str, str]) -> tuple[str | None, list[str]]:
+    """(supergraph SDL, []) when the stack's SDLs compose, else (None, ["CODE: message", ...])."""
+    result = compose(
+        [SubgraphInput(name, f"in-process://{name}", sdl) for name, sdl in sorted(sdls.items())]
+    )
+    if not result.ok or result.supergraph_sdl is None:
+        return None, [f"{e.code}: {e.message}" for e in result.errors]
+    return result.supergraph_sdl, []
 
 
 def serve_dev(
@@ -233,5 +240,19 @@ def serve_dev(
             await watcher.stop()
         await server.stack.stop()
 
-    app = create_app(server.gateway(), on_startup=[startup], on_shutdown=[shutdown])
-    uvicorn.run(app, host=host, port=port, log_level=log_level, lifespan="on")
+    from gateway.auth import GatewayAuth
+    from gateway.observability import ObservabilityOptions, setup
+    from gateway.persisted import MemoryStore, PersistedQueries
+
+    # As in production: tokens verified and @authenticated enforced by the gateway (the dev
+    # key is the subgraphs' embedded default), APQ in memory, /metrics; logs stay plain text.
+    gateway = server.gateway(auth=GatewayAuth())
+    app = create_app(
+        gateway,
+        on_startup=[startup],
+        on_shutdown=[shutdown],
+        persisted_queries=PersistedQueries(MemoryStore()),
+    )
+    options = ObservabilityOptions(json_logs=False, access_log=False, log_level=log_level)
+    uvicorn.run(setup(app, gateway, options), host=host, port=port, log_level=log_level,
+                lifespan="on")  # fmt: skip

@@ -80,6 +80,8 @@ class DevStack:
         """Migrate every database; load the demo data unless it is there. True when seeded now."""
         for deployment in self.deployments:
             await asyncio.to_thread(deployment.migrate, deployment.database_url)
+        if seed:
+            await _seed_extras(self.deployments)
         marker = self.data_dir / SEED_MARKER
         if not seed or marker.exists():
             return False
@@ -113,12 +115,13 @@ class DevStack:
         check_brand(brand)
         if brand in self.brands:
             raise ValueError(f"brand {brand!r} is already served")
-        added = [self._partition(name, brand) for name in PARTITIONED]
+        added = [self._partition(name, brand) for name in self.partitioned]
         for deployment in added:
             await asyncio.to_thread(deployment.migrate, deployment.database_url)
         from subgraphs.demo.load import load_brand
 
         await load_brand(brand, {d.subgraph: d.app.state.database for d in added})
+        await _seed_extras(added)
         if self._lifespans is not None:
             for deployment in added:
                 app = deployment.app
@@ -137,14 +140,20 @@ class DevStack:
 
     def _partition(self, subgraph: str, brand: str) -> Deployment:
         url = sqlite_url(self.data_dir / f"{subgraph}-{brand}.db")
-        if subgraph == "catalogue":
-            from subgraphs.catalogue import app as module
-            from subgraphs.catalogue.schema import sdl
-        else:
-            from subgraphs.content import app as module
-            from subgraphs.content.schema import sdl
+        module, sdl = _modules(subgraph)
         app = module.create_app(brand, url, bus=self.bus, key_ring=self.key_ring)
         return Deployment(subgraph, brand, url, app, module.migrate, sdl())
+
+    def _extra_central(self, subgraph: str) -> Deployment:
+        url = sqlite_url(self.data_dir / f"{subgraph}.db")
+        module, sdl = _modules(subgraph)
+        app = module.create_app(url, bus=self.bus, key_ring=self.key_ring)
+        return Deployment(subgraph, None, url, app, module.migrate, sdl())
+
+    @property
+    def partitioned(self) -> tuple[str, ...]:
+        """The brand-owned subgraphs: catalogue, content and any new brand-owned one."""
+        return (*PARTITIONED, *(n for n in extra_subgraphs() if brand_owned(n)))
 
 
 def sqlite_url(path: Path) -> str:
@@ -172,9 +181,32 @@ def dev_stack(
         demo_members=demo_members,
     )
     stack.deployments.extend(_central(stack))
+    stack.deployments.extend(
+        stack._extra_central(name) for name in extra_subgraphs() if not brand_owned(name)
+    )
     for brand in brands:
-        stack.deployments.extend(stack._partition(name, brand) for name in PARTITIONED)
+        stack.deployments.extend(stack._partition(name, brand) for name in stack.partitioned)
     return stack
+
+
+async def _seed_extras(deployments: Sequence[Deployment]) -> None:
+    """New subgraphs (not in the demo generator) load their own idempotent demo rows."""
+    import importlib
+
+    for deployment in deployments:
+        if deployment.subgraph in CENTRAL + PARTITIONED:
+            continue
+        seed = importlib.import_module(f"subgraphs.{deployment.subgraph}.seed")
+        async with deployment.app.state.database.session() as session:
+            await seed.seed_demo(session, deployment.brand)
+
+
+def _modules(subgraph: str) -> tuple[Any, Callable[[], str]]:
+    """The subgraph's app module and its `sdl` function, by name."""
+    import importlib
+
+    app = importlib.import_module(f"subgraphs.{subgraph}.app")
+    return app, importlib.import_module(f"subgraphs.{subgraph}.schema").sdl
 
 
 def _central(stack: DevStack) -> list[Deployment]:
@@ -206,3 +238,73 @@ def _central(stack: DevStack) -> list[Deployment]:
         )
         for name, (module, sdl, extra) in apps.items()
     ]
+
+
+# --- one deployment per process: `brand-matrix subgraph serve` (docker-compose, production) ---
+
+BRANDS_ENV = "BRAND_MATRIX_BRANDS"  # member: the group's brand apps, e.g. "lumen,vitalis"
+SUBGRAPHS_DIR = Path(__file__).resolve().parent
+NOT_SUBGRAPHS = frozenset({"common", "demo"})
+
+
+def deployment_app(
+    name: str, brand: str | None = None, database_url: str | None = None
+) -> tuple[Any, Callable[[], None]]:
+    """One deployment of subgraph `name` (one brand's partition when brand-owned) as
+    (ASGI app, migrate): `migrate()` upgrades its database. Everything else comes from the
+    environment, as in production: `DATABASE_URL` (unless `database_url`),
+    `BRAND_MATRIX_BUS_URL` (NATS JetStream; unset: in-process), `BRAND_MATRIX_JWT_SECRET` or
+    `BRAND_MATRIX_JWT_KEYS`, and for member `BRAND_MATRIX_BRANDS`. ValueError (one line) for
+    an unknown subgraph or a brand that does not fit it."""
+    import importlib
+
+    from subgraphs.common.database import database_url as configured_url
+
+    if name not in subgraph_names():
+        known = ", ".join(subgraph_names())
+        raise ValueError(f"unknown subgraph {name!r} (known: {known})")
+    module = importlib.import_module(f"subgraphs.{name}.app")
+    url = database_url or configured_url()
+    if brand_owned(name):
+        if brand is None:
+            raise ValueError(f"subgraph {name!r} is deployed per brand: give --brand")
+        app = module.create_app(check_brand(brand), url)
+    elif brand is not None:
+        raise ValueError(f"subgraph {name!r} is central: it takes no brand")
+    elif name == "member":
+        app = module.create_app(url, settings=module.MemberSettings(brands=_env_brands()))
+    else:
+        app = module.create_app(url)
+    return app, lambda: module.migrate(url)
+
+
+def extra_subgraphs() -> list[str]:
+    """Subgraphs beyond the group's five (new ones join `brand-matrix dev` by being there)."""
+    return [n for n in subgraph_names() if n not in CENTRAL + PARTITIONED]
+
+
+def subgraph_names() -> list[str]:
+    """The subgraphs of this repository: the five of the group, then any other package under
+    subgraphs/ with an app.py (e.g. made by `brand-matrix new-subgraph`), by name."""
+    found = sorted(
+        p.parent.name
+        for p in SUBGRAPHS_DIR.glob("*/app.py")
+        if p.parent.name not in NOT_SUBGRAPHS and p.parent.name.isidentifier()
+    )
+    return [*CENTRAL, *PARTITIONED, *(n for n in found if n not in CENTRAL + PARTITIONED)]
+
+
+def brand_owned(name: str) -> bool:
+    """Deployed once per brand: catalogue, content, and new subgraphs that say so
+    (`BRAND_OWNED = True` in their app.py)."""
+    if name in PARTITIONED or name in CENTRAL:
+        return name in PARTITIONED
+    import importlib
+
+    return bool(getattr(importlib.import_module(f"subgraphs.{name}.app"), "BRAND_OWNED", False))
+
+
+def _env_brands() -> tuple[str, ...]:
+    import os
+
+    return tuple(b.strip() for b in os.environ.get(BRANDS_ENV, "").split(",") if b.strip())
