@@ -53,53 +53,9 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="serve a supergraph over HTTP")
-    serve.add_argument(
-        "--supergraph", required=True, metavar="FILE", help="supergraph SDL file or http(s) URL"
-    )
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=_port, default=4000, help="port to bind (default 4000)")
-    serve.add_argument(
-        "--subgraph-timeout",
-        type=_positive_float,
-        default=30.0,
-        metavar="S",
-        help="seconds to wait for each subgraph request (default 30)",
-    )
-    serve.add_argument(
-        "--in-process",
-        metavar="MODULE:FUNCTION",
-        help="serve subgraphs in-process: FUNCTION() returns {subgraph name: ASGI app}; "
-        "subgraphs it does not name are reached over HTTP at their supergraph URL",
-    )
-    serve.add_argument(
-        "--forward-header",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="client request header to pass on to subgraphs (repeatable)",
-    )
-    serve.add_argument(
-        "--config",
-        metavar="FILE",
-        help="brand-matrix.toml with [partitions.NAME] tables: those subgraphs are routed by "
-        "brand to one URL per brand",
-    )
-    serve.add_argument(
-        "--reload-interval",
-        type=_non_negative_float,
-        default=1.0,
-        metavar="S",
-        help="with --config: seconds between checks of the config file; brand changes are "
-        "applied without a restart (default 1; 0 turns reloading off)",
-    )
-    serve.add_argument(
-        "--log-level",
-        default="info",
-        choices=["critical", "error", "warning", "info", "debug"],
-        help="server log level (default info)",
-    )
-    serve.set_defaults(run=_serve)
+    from gateway.cli_serve import add_parsers as add_serve_parsers  # serve, config check
+
+    add_serve_parsers(commands)
 
     plan = commands.add_parser("plan", help="print the query plan of an operation")
     plan.add_argument("--supergraph", required=True, metavar="FILE", help="supergraph SDL file")
@@ -116,6 +72,9 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_compose_parser(commands)
     _add_brand_parser(commands)
     _add_dev_parsers(commands)
+    from gateway.cli_subgraphs import add_parsers  # new-subgraph, subgraph serve
+
+    add_parsers(commands)
     return parser
 
 
@@ -164,6 +123,12 @@ def _add_dev_parsers(commands: Any) -> None:
         choices=["critical", "error", "warning", "info", "debug"],
         help="server log level (default info)",
     )
+    dev.add_argument(
+        "--no-reload",
+        dest="reload",
+        action="store_false",
+        help="do not restart when a subgraph's code or schema changes",
+    )
     dev.set_defaults(run=_dev)
     seed.set_defaults(run=_seed)
 
@@ -177,17 +142,30 @@ def _brand_list_arg(value: str) -> list[str]:
 
 def _dev(args: argparse.Namespace) -> int:
     from gateway.dev import DevError, serve_dev
+    from gateway.dev_reload import DevOptions, supervise
 
+    options = DevOptions(
+        args.data_dir,
+        host=args.host,
+        port=args.port,
+        brands=args.brands,
+        stack_spec=args.stack,
+        reset=args.reset,
+        log_level=args.log_level,
+        config=args.config or (DEFAULT_CONFIG if Path(DEFAULT_CONFIG).is_file() else None),
+    )
+    if args.reload:  # a supervisor restarting `dev --no-reload` children (gateway/dev_reload.py)
+        return supervise(options)
     try:
         serve_dev(
-            args.data_dir,
-            host=args.host,
-            port=args.port,
-            brands=args.brands,
-            stack_spec=args.stack,
-            reset=args.reset,
-            log_level=args.log_level,
-            config=args.config or (DEFAULT_CONFIG if Path(DEFAULT_CONFIG).is_file() else None),
+            options.data_dir,
+            host=options.host,
+            port=options.port,
+            brands=options.brands,
+            stack_spec=options.stack_spec,
+            reset=options.reset,
+            log_level=options.log_level,
+            config=options.config,
         )
     except DevError as error:
         raise CliError(str(error)) from None
@@ -297,33 +275,6 @@ def _compose(args: argparse.Namespace) -> int:
     return run_compose(options)
 
 
-def _serve(args: argparse.Namespace) -> int:
-    # Imported here so `plan` and `--version` do not pay for the server stack.
-    import uvicorn
-
-    from gateway.http import create_app
-
-    gateway = _load_gateway(
-        args.supergraph,
-        subgraph_timeout=args.subgraph_timeout,
-        in_process=args.in_process,
-        forward_headers=tuple(args.forward_header),
-        config=args.config,
-        check_partition_sdls=True,
-    )
-    uvicorn.run(
-        create_app(gateway, **_reload_hooks(args, gateway)),
-        host=args.host,
-        port=args.port,
-        loop="uvloop" if _importable("uvloop") else "asyncio",
-        http="httptools" if _importable("httptools") else "h11",
-        workers=1,
-        log_level=args.log_level,
-        lifespan="on",
-    )
-    return EXIT_OK
-
-
 def _plan(args: argparse.Namespace) -> int:
     notes = _plan_notes(args.config) if getattr(args, "config", None) else {}
     gateway = _load_gateway(args.supergraph)
@@ -355,17 +306,20 @@ def _plan_notes(config: str) -> dict[str, str]:
 def _load_gateway(
     path: str,
     *,
+    sdl: str | None = None,
     subgraph_timeout: float = 30.0,
     in_process: str | None = None,
     forward_headers: tuple[str, ...] = (),
     config: str | None = None,
     check_partition_sdls: bool = False,
+    auth: Any = None,
 ) -> Gateway:
-    sdl = _read_supergraph(path)
+    # `sdl`: already read or composed (serve); else read from `path`. `auth`: GatewayAuth.
+    sdl = _read_supergraph(path) if sdl is None else sdl
     from gateway.service import Gateway  # looked up per call, so tests can stand one in
 
     transports = _in_process_transports(in_process, subgraph_timeout) if in_process else None
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = {} if auth is None else {"auth": auth}
     partitioned: dict[str, Any] = {}
     if config is not None:
         partitioned, extra["brands"] = _partitioned_transports(
@@ -388,6 +342,18 @@ def _load_gateway(
     if unknown:
         raise CliError(f"{config}: partitioned subgraph {unknown[0]!r} is not in the supergraph")
     return gateway
+
+
+def _check_supergraph(path: str, sdl: str) -> None:
+    """CliError when `sdl` is not a usable supergraph (without building a gateway)."""
+    from gateway.supergraph_state import build_supergraph
+
+    try:
+        build_supergraph(sdl)
+    except SupergraphError as error:
+        raise CliError(f"invalid supergraph {path}: {error}") from None
+    except GraphQLError as error:
+        raise CliError(f"invalid supergraph {path}: {error.message}") from None
 
 
 def _partitioned_transports(
@@ -620,23 +586,23 @@ def _brand_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _reload_hooks(args: argparse.Namespace, gateway: Gateway) -> dict[str, Any]:
+def _reload_hooks(
+    config: str | None, interval: float, timeout: float, gateway: Gateway
+) -> dict[str, Any]:
     """The config watcher's start/stop for the app's lifespan (serve --config only)."""
-    if args.config is None or not args.reload_interval:
+    if config is None or not interval:
         return {}
     from gateway.partitions.reload import ConfigWatcher
     from gateway.transport.aiohttp_client import AiohttpTransport
-
-    timeout = args.subgraph_timeout
 
     def make_transport(subgraph: str, brand: str, url: str) -> Any:
         return AiohttpTransport(f"{subgraph}@{brand}", url, timeout=timeout)
 
     watcher = ConfigWatcher(
-        args.config,
+        config,
         gateway,
         make_transport,
-        interval=args.reload_interval,
+        interval=interval,
         verify_sdl=True,
         verify_timeout=min(timeout, 10.0),
     )

@@ -23,3 +23,14 @@ def toml_type(value: Any) -> str:
     names = {bool: "a boolean", int: "an integer", float: "a float", str: "a string"}
     names.update({list: "an array", dict: "a table"})
     return names.get(type(value), type(value).__name__)
+
+
+# Top-level tables of brand-matrix.toml, by owner. Each reader accepts the others' tables and
+# validates only its own; gateway/config.py validates them all together.
+# [subgraphs]: composition/sources.py; [partitions], [brands]: partitions/config.py;
+# [gateway], [supergraph], [reload]: gateway/config.py.
+SETTINGS_SECTIONS = ("gateway", "supergraph", "reload", "auth", "persisted_queries", "telemetry")
+# Reserved for features being built (limits): the gateway
+# config refuses them until they are implemented, so a typo'd or premature setting is never
+# silently ignored. Implementing one = a settings dataclass in gateway/config.py.
+RESERVED_SECTIONS = ("limits",)

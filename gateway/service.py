@@ -6,13 +6,15 @@ packages; this module caches their work per document and hands results to the HT
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from graphql import (
     DocumentNode,
     GraphQLError,
+    GraphQLSchema,
     OperationDefinitionNode,
     execute_sync,
     parse,
@@ -20,20 +22,30 @@ from graphql import (
 )
 from graphql.execution.values import get_variable_values
 
+from gateway.auth.control import GatewayAuth
 from gateway.caching import LRUCache
 from gateway.errors import RequestError, graphql_error
 from gateway.execution.executor import Executor
 from gateway.execution.introspection import introspection_document
 from gateway.execution.projector import Projector
+from gateway.headers import HeaderRules
 from gateway.planning.operation import Operation, find_operation, normalize
 from gateway.planning.plan import QueryPlan
 from gateway.planning.planner import Planner
-from gateway.supergraph import load_supergraph
-from gateway.transport.aiohttp_client import AiohttpTransport
+from gateway.supergraph_state import (
+    BuiltSupergraph,
+    SupergraphState,
+    build_supergraph,
+    connect,
+    retire,
+)
 from gateway.transport.base import SubgraphTransport
 
+if TYPE_CHECKING:
+    from gateway.supergraph.model import Supergraph
+
 BRAND_HEADER = "x-brand"
-ResponseKind = Literal["ok", "request_error", "operation_not_allowed"]
+ResponseKind = Literal["ok", "request_error", "operation_not_allowed", "unauthenticated"]
 
 
 @dataclass(slots=True)
@@ -72,24 +84,95 @@ class Gateway:
         cache_size: int = 1000,
         forward_headers: tuple[str, ...] = (),
         brands: frozenset[str] | None = None,
+        header_rules: HeaderRules | None = None,
+        auth: GatewayAuth | None = None,
     ) -> None:
+        # `forward_headers` (names, to every subgraph) then `header_rules` (gateway.headers:
+        # by name or pattern, renamed, fixed values, per subgraph) pick what reaches subgraphs.
         # Only these client headers reach subgraphs: hop-by-hop ones (length, host) never may.
         self.forward_headers = tuple(h.lower() for h in forward_headers)
         # With brand partitions: X-Brand is checked against these and always forwarded.
         self.brands = brands
         if brands is not None and BRAND_HEADER not in self.forward_headers:
             self.forward_headers = (*self.forward_headers, BRAND_HEADER)
-        self.supergraph = load_supergraph(supergraph_sdl)
-        self.api_schema = self.supergraph.api_schema
-        self.planner = Planner(self.supergraph)
-        given = dict(transports or {})
-        self.transports: dict[str, SubgraphTransport] = {
-            name: given.get(name) or AiohttpTransport(name, graph.url, timeout=subgraph_timeout)
-            for name, graph in self.supergraph.graphs.items()
-        }
-        self.executor = Executor(self.transports)
-        self._documents: LRUCache[str, DocumentNode | list[dict[str, Any]]] = LRUCache(cache_size)
-        self._prepared: LRUCache[tuple[str, str | None], PreparedOperation] = LRUCache(cache_size)
+        # Tokens verified (gateway.auth) and access directives enforced; the token itself goes
+        # on to subgraphs, which verify it again.
+        self.auth = auth
+        if auth is not None and "authorization" not in self.forward_headers:
+            self.forward_headers = (*self.forward_headers, "authorization")
+        self._subgraph_timeout, self._cache_size = subgraph_timeout, cache_size
+        # Transports given by name (in-process apps, brand partitions) outlive supergraph swaps.
+        self._given = dict(transports or {})
+        self._retiring: set[asyncio.Task[None]] = set()
+        self._unclosed: list[SubgraphTransport] = []
+        # Everything derived from the supergraph, switched as one reference (replace_supergraph).
+        self._state, _ = connect(
+            build_supergraph(supergraph_sdl),
+            None,
+            self._given,
+            timeout=subgraph_timeout,
+            cache_size=cache_size,
+        )
+        self.header_rules = header_rules or HeaderRules()
+        self.header_rules.check_subgraphs(self.supergraph.graphs)
+        self._forwarding = self.header_rules.before(HeaderRules.forward(self.forward_headers))
+
+    # -- the current supergraph (one state object; a request keeps the one it started with) --
+
+    @property
+    def state(self) -> SupergraphState:
+        return self._state
+
+    @property
+    def supergraph(self) -> Supergraph:
+        return self._state.built.supergraph
+
+    @property
+    def api_schema(self) -> GraphQLSchema:
+        return self._state.built.api_schema
+
+    @property
+    def planner(self) -> Planner:
+        return self._state.built.planner
+
+    @property
+    def transports(self) -> dict[str, SubgraphTransport]:
+        return self._state.transports
+
+    @property
+    def executor(self) -> Executor:
+        return self._state.executor
+
+    @property
+    def _documents(self) -> LRUCache[str, DocumentNode | list[dict[str, Any]]]:
+        return self._state.documents
+
+    @property
+    def _prepared(self) -> LRUCache[tuple[str, str | None], PreparedOperation]:
+        return self._state.prepared
+
+    def replace_supergraph(
+        self, supergraph: str | BuiltSupergraph, *, grace: float = 30.0
+    ) -> SupergraphState:
+        """Serve `supergraph` from the next request on. An SDL is built first (raising
+        SupergraphError / GraphQLError and changing nothing when it is unusable); requests in
+        flight finish on the old state; subgraphs whose URL is unchanged keep their transport,
+        the others are closed once the old state is idle (at most `grace` s)."""
+        built = supergraph if isinstance(supergraph, BuiltSupergraph) else None
+        built = built or build_supergraph(supergraph)  # type: ignore[arg-type]
+        old = self._state
+        self._state, dropped = connect(
+            built, old, self._given, timeout=self._subgraph_timeout, cache_size=self._cache_size
+        )
+        if dropped:
+            try:
+                task = asyncio.get_running_loop().create_task(retire(old, dropped, grace))
+            except RuntimeError:  # no loop (a synchronous caller): aclose() closes them
+                self._unclosed.extend(dropped)
+            else:
+                self._retiring.add(task)
+                task.add_done_callback(self._retiring.discard)
+        return self._state
 
     # -- the request path ------------------------------------------------------------------
 
@@ -100,26 +183,39 @@ class Gateway:
         allow_mutations: bool = True,
         headers: Mapping[str, str] | None = None,
     ) -> GatewayResponse:
+        caller = await self.auth.authenticate(headers) if self.auth is not None else None
+        if caller is not None and caller.error is not None:  # a bad token: 401, nothing runs
+            return GatewayResponse(
+                {"errors": [caller.error]}, "unauthenticated", dict(caller.headers or {})
+            )
         unknown = self._unknown_brand(headers)
         if unknown is not None:
             return GatewayResponse({"errors": [unknown]}, "request_error")
+        current = self._state  # this request's supergraph, even if another is swapped in
         try:
-            prepared = self.prepare(request.query, request.operation_name)
+            prepared = self.prepare(request.query, request.operation_name, current)
             if prepared.operation.kind == "mutation" and not allow_mutations:
                 return GatewayResponse(
                     {"errors": [graphql_error("Mutations are not allowed with GET; use POST.")]},
                     "operation_not_allowed",
                 )
-            variables = self._coerce_variables(prepared, request.variables)
+            variables = self._coerce_variables(prepared, request.variables, current)
         except RequestError as error:
             return GatewayResponse({"errors": error.errors}, "request_error")
-        forwarded: dict[str, str] = {}
-        if headers and self.forward_headers:
-            by_name = {name.lower(): value for name, value in headers.items()}
-            forwarded = {n: by_name[n] for n in self.forward_headers if n in by_name}
-        state = await self.executor.run(prepared.plan, variables, forwarded)
+        forwarded = self._forwarding.apply(headers)
+        access = None  # unauthorized selections: planned without, nulled after (gateway.auth)
+        if caller is not None and self.auth is not None:
+            access = await self.auth.authorize(current.built, prepared, caller, headers)
+        current.active += 1
+        try:
+            plan = prepared.plan if access is None else access.plan
+            state = await current.executor.run(plan, variables, forwarded)
+        finally:
+            current.active -= 1
+        if access is not None:
+            access.apply(state.data, state.errors)
         if prepared.introspection is not None:
-            state.data.update(self._introspect(prepared, variables, state.errors))
+            state.data.update(self._introspect(prepared, variables, state.errors, current))
         data = prepared.projector.project(state.data, variables, state.errors, state.fetch_failed)
         body: dict[str, Any] = {}
         if state.errors:
@@ -127,14 +223,20 @@ class Gateway:
         body["data"] = data
         return GatewayResponse(body)
 
-    def prepare(self, query: str | None, operation_name: str | None) -> PreparedOperation:
+    def prepare(
+        self,
+        query: str | None,
+        operation_name: str | None,
+        current: SupergraphState | None = None,
+    ) -> PreparedOperation:
         """Parse, validate, normalise and plan an operation; cached per document and name."""
+        current = current or self._state
         if not isinstance(query, str) or not query.strip():
             raise RequestError([graphql_error("Must provide a query string.")])
         cache_key = (query, operation_name)
-        prepared = self._prepared.get(cache_key)
+        prepared = current.prepared.get(cache_key)
         if prepared is None:
-            document = self._document(query)
+            document = self._document(query, current)
             definition = find_operation(document, operation_name)
             if definition is None:
                 raise RequestError([graphql_error(_operation_problem(document, operation_name))])
@@ -145,12 +247,18 @@ class Gateway:
                 document=document,
                 definition=definition,
                 operation=operation,
-                plan=self.planner.plan(operation),
-                projector=Projector(self.api_schema, operation),
+                plan=current.built.planner.plan(operation),
+                projector=Projector(current.built.api_schema, operation),
                 introspection=introspection_document(document, definition),
             )
-            self._prepared.put(cache_key, prepared)
+            current.prepared.put(cache_key, prepared)
         return prepared
+
+    @property
+    def plan_cache(self) -> LRUCache[tuple[str, str | None], PreparedOperation]:
+        """Prepared operations per (document, operation name); its hits and misses are
+        read by metrics at scrape time, so counting costs the request path nothing more."""
+        return self._prepared
 
     def plan(self, query: str, operation_name: str | None = None) -> QueryPlan:
         return self.prepare(query, operation_name).plan
@@ -160,11 +268,19 @@ class Gateway:
         the next request."""
         if brands is not None and BRAND_HEADER not in self.forward_headers:
             self.forward_headers = (*self.forward_headers, BRAND_HEADER)
+            self._forwarding = self.header_rules.before(HeaderRules.forward(self.forward_headers))
         self.brands = brands
 
     async def aclose(self) -> None:
-        for transport in self.transports.values():
+        for task in list(self._retiring):
+            task.cancel()  # retire() closes its transports on the way out
+        await asyncio.gather(*self._retiring, return_exceptions=True)
+        everything = (*self.transports.values(), *self._given.values(), *self._unclosed)
+        closing = {id(t): t for t in everything}
+        for transport in closing.values():
             await transport.aclose()
+        if self.auth is not None:
+            await self.auth.aclose()
 
     # -- steps -----------------------------------------------------------------------------
 
@@ -180,37 +296,47 @@ class Gateway:
             code="UNKNOWN_BRAND",
         )
 
-    def _document(self, query: str) -> DocumentNode:
-        cached = self._documents.get(query)
+    def _document(self, query: str, current: SupergraphState) -> DocumentNode:
+        cached = current.documents.get(query)
         if cached is None:
             try:
                 document = parse(query)
             except GraphQLError as error:
                 cached = [_clean(error.formatted, "GRAPHQL_PARSE_FAILED")]
             else:
-                problems = validate(self.api_schema, document)
+                problems = validate(current.built.api_schema, document)
                 cached = [e.formatted for e in problems] if problems else document
-            self._documents.put(query, cached)
+            current.documents.put(query, cached)
         if isinstance(cached, list):
             raise RequestError([_clean(e) for e in cached])
         return cached
 
     def _coerce_variables(
-        self, prepared: PreparedOperation, raw: Mapping[str, Any] | None
+        self,
+        prepared: PreparedOperation,
+        raw: Mapping[str, Any] | None,
+        current: SupergraphState,
     ) -> dict[str, Any]:
         if raw is not None and not isinstance(raw, Mapping):
             raise RequestError([graphql_error("Variables must be a JSON object.")])
         coerced = get_variable_values(
-            self.api_schema, prepared.definition.variable_definitions or (), dict(raw or {})
+            current.built.api_schema,
+            prepared.definition.variable_definitions or (),
+            dict(raw or {}),
         )
         if isinstance(coerced, list):
             raise RequestError([_clean(e.formatted) for e in coerced])
         return coerced.coerced
 
     def _introspect(
-        self, prepared: PreparedOperation, variables: dict[str, Any], errors: list[dict[str, Any]]
+        self,
+        prepared: PreparedOperation,
+        variables: dict[str, Any],
+        errors: list[dict[str, Any]],
+        current: SupergraphState,
     ) -> dict[str, Any]:
-        result = execute_sync(self.api_schema, prepared.introspection, variable_values=variables)  # type: ignore[arg-type]
+        schema = current.built.api_schema
+        result = execute_sync(schema, prepared.introspection, variable_values=variables)  # type: ignore[arg-type]
         errors.extend(_clean(e.formatted) for e in result.errors or ())
         return result.data or {}
 

@@ -49,9 +49,11 @@ class StubGateway:
         *,
         subgraph_timeout: float = 30.0,
         forward_headers: tuple[str, ...] = (),
+        auth: Any = None,
     ) -> None:
         if StubGateway.fail_with is not None:
             raise StubGateway.fail_with
+        self.auth = auth
         self.supergraph_sdl = supergraph_sdl
         self.subgraph_timeout = subgraph_timeout
         self.transports = transports
@@ -81,6 +83,9 @@ def stub_gateway(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[StubGateway]]
     StubGateway.fail_with = None
     StubGateway.instances = []
     monkeypatch.setattr(gateway.service, "Gateway", StubGateway, raising=False)
+    # The stub is no real gateway to instrument: serve it without [telemetry].
+    for key in ("METRICS", "JSON_LOGS", "ACCESS_LOG"):
+        monkeypatch.setenv(f"BRAND_MATRIX_TELEMETRY_{key}", "false")
     yield StubGateway
 
 
