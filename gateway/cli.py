@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from graphql import GraphQLError
 
 from gateway.errors import RequestError, SupergraphError
+from gateway.headers import HeaderRuleError
 
 if TYPE_CHECKING:
     from gateway.service import Gateway
@@ -313,6 +314,7 @@ def _load_gateway(
     config: str | None = None,
     check_partition_sdls: bool = False,
     auth: Any = None,
+    header_rules: Any = None,
 ) -> Gateway:
     # `sdl`: already read or composed (serve); else read from `path`. `auth`: GatewayAuth.
     sdl = _read_supergraph(path) if sdl is None else sdl
@@ -320,6 +322,8 @@ def _load_gateway(
 
     transports = _in_process_transports(in_process, subgraph_timeout) if in_process else None
     extra: dict[str, Any] = {} if auth is None else {"auth": auth}
+    if header_rules is not None:
+        extra["header_rules"] = header_rules
     partitioned: dict[str, Any] = {}
     if config is not None:
         partitioned, extra["brands"] = _partitioned_transports(
@@ -338,6 +342,8 @@ def _load_gateway(
         raise CliError(f"invalid supergraph {path}: {error}") from None
     except GraphQLError as error:
         raise CliError(f"invalid supergraph {path}: {error.message}") from None
+    except HeaderRuleError as error:
+        raise CliError(f"[headers]: {error}") from None
     unknown = sorted(set(partitioned) - set(gateway.transports)) if partitioned else []
     if unknown:
         raise CliError(f"{config}: partitioned subgraph {unknown[0]!r} is not in the supergraph")

@@ -12,6 +12,9 @@ One TOML file holds everything a deployment needs::
     [subgraphs.NAME]             # gateway/composition/sources.py (url, schema | introspect)
     [partitions.NAME]            # gateway/partitions/config.py (brand partitions)
     [brands.ID]                  # gateway/partitions/config.py (display names)
+    [headers]                    # gateway/headers.py: what reaches subgraphs, e.g.
+    all = [{ propagate = { matching = "^x-(brand|device)-" } }]
+    subgraphs.order = [{ insert = { name = "x-caller", value = "gateway" } }]
 
     [auth] [persisted_queries] [telemetry]   # gateway/config_features.py
 
@@ -34,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from gateway.composition.sources import SourceError, SubgraphSource, parse_subgraph_tables
-from gateway.config_checks import RESERVED_SECTIONS, SETTINGS_SECTIONS
+from gateway.config_checks import RESERVED_SECTIONS, RULE_TABLES, SETTINGS_SECTIONS
 from gateway.config_features import AuthSettings, PersistedQuerySettings, TelemetrySettings
 from gateway.config_fields import (
     SettingError,
@@ -53,6 +56,7 @@ from gateway.config_fields import (
 from gateway.config_fields import (
     http_url as _http_url,
 )
+from gateway.headers import HeaderRuleError, HeaderRules
 from gateway.partitions.config import BrandMatrixConfig, ConfigError, parse_config
 
 ENV_PREFIX = "BRAND_MATRIX_"
@@ -145,6 +149,7 @@ class GatewayConfig:
     origins: dict[str, str]  # "section.key" -> the file, "environment VAR" or "command line"
     subgraphs: tuple[SubgraphSource, ...] = ()
     brands: BrandMatrixConfig = field(default_factory=lambda: BrandMatrixConfig({}, {}))
+    header_rules: HeaderRules | None = None  # [headers]
 
     @property
     def gateway(self) -> GatewaySettings:
@@ -216,8 +221,9 @@ def load_config(
         values["supergraph"]["source"] = _relative_to(file, values["supergraph"]["source"])
     subgraphs = _subgraphs(data, file, where, problems)
     brands = _brands(data, where, problems)
+    header_rules = _header_rules(data, where, problems)
     sections = {name: cls(**values[name]) for name, cls in SECTIONS.items()}
-    config = GatewayConfig(file, sections, origins, tuple(subgraphs), brands)
+    config = GatewayConfig(file, sections, origins, tuple(subgraphs), brands, header_rules)
     _cross_checks(config, problems)
     if problems:
         raise ConfigFileError(problems)
@@ -251,8 +257,24 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigFileError(f"config file {path} is not valid TOML: {error}") from None
 
 
+def _header_rules(data: dict[str, Any], where: str, problems: list[str]) -> HeaderRules | None:
+    """[headers]: rules for the client headers that reach subgraphs (gateway/headers.py)."""
+    table = data.get("headers")
+    if table is None:
+        return None
+    try:
+        return HeaderRules.from_config(table) if isinstance(table, dict) else _not_table()
+    except HeaderRuleError as error:
+        problems.append(f"{where}: {error}")
+        return None
+
+
+def _not_table() -> HeaderRules:
+    raise HeaderRuleError("headers must be a table")
+
+
 def _check_top_level(data: dict[str, Any], where: str, problems: list[str]) -> None:
-    known = (*SECTIONS, *TABLE_SECTIONS)
+    known = (*SECTIONS, *TABLE_SECTIONS, *RULE_TABLES)
     for key in data:
         if key in RESERVED_SECTIONS:
             problems.append(

@@ -34,3 +34,5 @@ SETTINGS_SECTIONS = ("gateway", "supergraph", "reload", "auth", "persisted_queri
 # config refuses them until they are implemented, so a typo'd or premature setting is never
 # silently ignored. Implementing one = a settings dataclass in gateway/config.py.
 RESERVED_SECTIONS = ("limits",)
+# Tables read whole by their own parser: [headers] (gateway/headers.py HeaderRules).
+RULE_TABLES = ("headers",)

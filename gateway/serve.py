@@ -66,6 +66,7 @@ def build_app(config: GatewayConfig) -> Any:
         config=str(config.path) if config.path and config.brands.partitions else None,
         check_partition_sdls=True,
         auth=auth,
+        header_rules=config.header_rules,
     )
     on_startup: list[Hook] = []
     on_shutdown: list[Hook] = []

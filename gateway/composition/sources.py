@@ -29,12 +29,25 @@ from pathlib import Path
 from typing import Any
 
 from gateway.composition.subgraph import SubgraphInput
-from gateway.config_checks import RESERVED_SECTIONS, SETTINGS_SECTIONS, toml_type, url_problem
+from gateway.config_checks import (
+    RESERVED_SECTIONS,
+    RULE_TABLES,
+    SETTINGS_SECTIONS,
+    toml_type,
+    url_problem,
+)
 
 DEFAULT_CONFIG = "brand-matrix.toml"
 SUBGRAPH_KEYS = ("url", "schema", "introspect")
 # partitions, brands: gateway/partitions/config.py; the settings sections: gateway/config.py
-TOP_LEVEL_KEYS = ("subgraphs", "partitions", "brands", *SETTINGS_SECTIONS, *RESERVED_SECTIONS)
+TOP_LEVEL_KEYS = (
+    "subgraphs",
+    "partitions",
+    "brands",
+    *SETTINGS_SECTIONS,
+    *RESERVED_SECTIONS,
+    *RULE_TABLES,
+)
 
 
 class SourceError(Exception):

@@ -22,13 +22,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gateway.config_checks import RESERVED_SECTIONS, SETTINGS_SECTIONS, toml_type, url_problem
+from gateway.config_checks import (
+    RESERVED_SECTIONS,
+    RULE_TABLES,
+    SETTINGS_SECTIONS,
+    toml_type,
+    url_problem,
+)
 from gateway.partitions.rules import BRAND_SOURCES, RoutingRules
 
 PARTITION_KEYS = ("brand_from", "key_field", "group_wide", "brands")
 BRAND_KEYS = ("name",)
 # Top-level tables other modules read from the same file (see composition/sources.py).
-OTHER_TOP_LEVEL_KEYS = ("subgraphs", *SETTINGS_SECTIONS, *RESERVED_SECTIONS)
+OTHER_TOP_LEVEL_KEYS = ("subgraphs", *SETTINGS_SECTIONS, *RESERVED_SECTIONS, *RULE_TABLES)
 # What `brand-matrix brand add` accepts as a new brand id (existing ids are checked loosely).
 BRAND_ID = re.compile(r"[a-z][a-z0-9_]*")
 

@@ -181,3 +181,30 @@ def test_describe_shows_origins_and_masks_url_passwords(tmp_path: Path) -> None:
     assert "port = 9090  # environment BRAND_MATRIX_GATEWAY_PORT" in text
     assert 'host = "127.0.0.1"  # default (env BRAND_MATRIX_GATEWAY_HOST)' in text
     assert mask_url("http://a/b") == "http://a/b"
+
+
+def test_header_rules_come_from_the_headers_table(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[headers]\nall = [{ propagate = { matching = "x-device-.*" } }]\n'
+        '[[headers.subgraphs.order]]\ninsert = { name = "x-caller", value = "gateway" }\n',
+    )
+    rules = load_config(path, env={}).header_rules
+    assert rules is not None
+    forwarded = rules.apply({"X-Device-Id": "d1", "Cookie": "secret"})
+    assert dict(forwarded) == {"x-device-id": "d1"}
+    assert forwarded.by_subgraph["order"] == {"x-device-id": "d1", "x-caller": "gateway"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[headers]\nall = 1\n", "headers.all must be a list of rules"),
+        ("[headers]\nall = [{ shout = {} }]\n", "expected propagate, insert or remove"),
+        ('[headers]\nall = [{ insert = { name = "host", value = "x" } }]\n', "host"),
+        ("[headers]\nbogus = 1\n", "unknown key(s) bogus"),
+    ],
+)
+def test_bad_header_rules_are_one_line(tmp_path: Path, text: str, expected: str) -> None:
+    [problem] = problems(write(tmp_path, text))
+    assert expected in problem
