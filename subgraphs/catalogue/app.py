@@ -13,7 +13,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 
 from subgraphs.common import migrations
-from subgraphs.common.app import create_subgraph_app
+from subgraphs.common.app import deployment_app
 from subgraphs.common.auth import KeyRing
 from subgraphs.common.bus import EventBus
 from subgraphs.common.database import Database
@@ -46,18 +46,13 @@ def create_app(
     at shutdown; `app.state.events` its `EventRuntime`."""
     check_brand(brand)
     database = Database(database_url)
-    events = EventRuntime(database, bus=bus, subscriptions=subscriptions(brand, database))
-    context_class = type("CatalogueContext", (CatalogueContext,), {"catalogue_brand": brand})
-    app = create_subgraph_app(
+    return deployment_app(
         schema,
-        get_session=database.session_factory,
+        database,
+        events=EventRuntime(database, bus=bus, subscriptions=subscriptions(brand, database)),
         loaders=LOADERS,
-        context_class=context_class,
-        on_shutdown=database.dispose,
+        context_class=CatalogueContext,
+        context={"catalogue_brand": brand},
         key_ring=key_ring,
-        events=events,
+        state={"brand": brand},
     )
-    app.state.database = database
-    app.state.events = events
-    app.state.brand = brand
-    return app

@@ -151,3 +151,39 @@ def _lifespan(startup: list[Callable[[], Any]], shutdown: list[Callable[[], Any]
                 raise failure
 
     return lifespan
+
+
+def deployment_app(
+    schema: BaseSchema,
+    database: Database,
+    *,
+    events: EventRuntime,
+    loaders: Mapping[str, LoaderFactory],
+    context_class: type[SubgraphContext],
+    context: Mapping[str, Any] | None = None,
+    key_ring: KeyRing | None = None,
+    state: Mapping[str, Any] | None = None,
+) -> Starlette:
+    """One deployment of a subgraph: `schema` on `database` (disposed at shutdown) with its
+    `events` (relay and consumers, started and stopped with the app), a context class bound to
+    `context` (class attributes: the deployment's brand, settings...), `key_ring` (default:
+    from the environment). `app.state` holds `database`, `events`, `key_ring`,
+    `context_class` and whatever `state` adds."""
+    key_ring = key_ring or KeyRing.from_env()
+    bound = type(context_class.__name__, (context_class,), dict(context or {}))
+    app = create_subgraph_app(
+        schema,
+        get_session=database.session_factory,
+        loaders=loaders,
+        context_class=bound,
+        on_shutdown=database.dispose,
+        key_ring=key_ring,
+        events=events,
+    )
+    app.state.database = database
+    app.state.events = events
+    app.state.key_ring = key_ring
+    app.state.context_class = bound
+    for name, value in (state or {}).items():
+        setattr(app.state, name, value)
+    return app

@@ -16,7 +16,7 @@ from typing import Any
 from starlette.applications import Starlette
 
 from subgraphs.common import migrations
-from subgraphs.common.app import create_subgraph_app
+from subgraphs.common.app import deployment_app
 from subgraphs.common.auth import KeyRing
 from subgraphs.common.bus import EventBus
 from subgraphs.common.database import Database
@@ -57,25 +57,19 @@ def create_app(
     if not isinstance(settings, RecommendationSettings):
         settings = RecommendationSettings.from_mapping(settings)
     database = Database(database_url)
-    events = EventRuntime(database, bus=bus, subscriptions=subscriptions(brand, database))
     attributes: dict[str, object] = {
         "content_brand": brand,
         "recommendation_settings": settings,
     }
     if clock is not None:
         attributes["now"] = staticmethod(clock)
-    context_class = type("ContentContext", (ContentContext,), attributes)
-    app = create_subgraph_app(
+    return deployment_app(
         schema,
-        get_session=database.session_factory,
+        database,
+        events=EventRuntime(database, bus=bus, subscriptions=subscriptions(brand, database)),
         loaders=LOADERS,
-        context_class=context_class,
-        on_shutdown=database.dispose,
+        context_class=ContentContext,
+        context=attributes,
         key_ring=key_ring,
-        events=events,
+        state={"settings": settings, "brand": brand},
     )
-    app.state.database = database
-    app.state.events = events
-    app.state.settings = settings
-    app.state.brand = brand
-    return app

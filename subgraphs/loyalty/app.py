@@ -13,7 +13,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 
 from subgraphs.common import migrations
-from subgraphs.common.app import create_subgraph_app
+from subgraphs.common.app import deployment_app
 from subgraphs.common.auth import KeyRing
 from subgraphs.common.bus import EventBus
 from subgraphs.common.database import Database
@@ -47,21 +47,14 @@ def create_app(
     `app.state.database` is its `Database`, disposed at shutdown; `app.state.events` its
     `EventRuntime`; `app.state.settings` and `app.state.key_ring` what it runs with."""
     settings = settings or LoyaltySettings()
-    key_ring = key_ring or KeyRing.from_env()
     database = Database(database_url)
-    events = EventRuntime(database, bus=bus, subscriptions=subscriptions(database, settings))
-    context_class = type("LoyaltyContext", (LoyaltyContext,), {"loyalty_settings": settings})
-    app = create_subgraph_app(
+    return deployment_app(
         schema,
-        get_session=database.session_factory,
+        database,
+        events=EventRuntime(database, bus=bus, subscriptions=subscriptions(database, settings)),
         loaders=LOADERS,
-        context_class=context_class,
-        on_shutdown=database.dispose,
+        context_class=LoyaltyContext,
+        context={"loyalty_settings": settings},
         key_ring=key_ring,
-        events=events,
+        state={"settings": settings},
     )
-    app.state.database = database
-    app.state.events = events
-    app.state.settings = settings
-    app.state.key_ring = key_ring
-    return app

@@ -14,7 +14,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 
 from subgraphs.common import migrations
-from subgraphs.common.app import create_subgraph_app
+from subgraphs.common.app import deployment_app
 from subgraphs.common.auth import KeyRing
 from subgraphs.common.bus import EventBus
 from subgraphs.common.database import Database
@@ -48,25 +48,17 @@ def create_app(
     identity provider, token lifetimes, erasure participants. `app.state.database` is its
     `Database` (disposed at shutdown), `app.state.events` its `MemberEventRuntime`."""
     settings = settings or MemberSettings()
-    key_ring = key_ring or KeyRing.from_env()
     database = Database(database_url)
-    events = MemberEventRuntime(database, settings, bus=bus)
-    context_class = type("MemberContext", (MemberContext,), {"member_settings": settings})
-    app = create_subgraph_app(
+    return deployment_app(
         schema,
-        get_session=database.session_factory,
+        database,
+        events=MemberEventRuntime(database, settings, bus=bus),
         loaders=LOADERS,
-        context_class=context_class,
-        on_shutdown=database.dispose,
+        context_class=MemberContext,
+        context={"member_settings": settings},
         key_ring=key_ring,
-        events=events,
+        state={"settings": settings},
     )
-    app.state.database = database
-    app.state.events = events
-    app.state.settings = settings
-    app.state.key_ring = key_ring
-    app.state.context_class = context_class
-    return app
 
 
 def use_settings(app: Starlette, settings: MemberSettings) -> None:

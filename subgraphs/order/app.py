@@ -15,7 +15,7 @@ from typing import Any
 from starlette.applications import Starlette
 
 from subgraphs.common import migrations
-from subgraphs.common.app import create_subgraph_app
+from subgraphs.common.app import deployment_app
 from subgraphs.common.auth import KeyRing
 from subgraphs.common.bus import EventBus
 from subgraphs.common.database import Database
@@ -52,22 +52,15 @@ def create_app(
     `EventRuntime`; `app.state.payments` and `app.state.key_ring` what it runs with."""
     if settings:
         raise ValueError(f"unknown order settings: {sorted(settings)}")
-    key_ring = key_ring or KeyRing.from_env()
     database = Database(database_url)
     payments = payments if payments is not None else SandboxPaymentProvider(database)
-    events = EventRuntime(database, bus=bus, subscriptions=subscriptions(database))
-    context_class = type("OrderContext", (OrderContext,), {"payments": payments})
-    app = create_subgraph_app(
+    return deployment_app(
         schema,
-        get_session=database.session_factory,
+        database,
+        events=EventRuntime(database, bus=bus, subscriptions=subscriptions(database)),
         loaders=LOADERS,
-        context_class=context_class,
-        on_shutdown=database.dispose,
+        context_class=OrderContext,
+        context={"payments": payments},
         key_ring=key_ring,
-        events=events,
+        state={"payments": payments},
     )
-    app.state.database = database
-    app.state.events = events
-    app.state.payments = payments
-    app.state.key_ring = key_ring
-    return app
