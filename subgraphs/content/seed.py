@@ -50,6 +50,42 @@ ARTICLES = [
 ]  # fmt: skip
 
 
+# A theme word per demo brand for its banners and articles (lumen keeps the original ones).
+THEMES = {"vitalis": "Vitality", "cubby": "Little Ones", "purely": "Fresh Home", "aurora": "Style"}
+
+
+def _banner_name(brand: str, code: str, name: str, product: str | None) -> str:
+    theme = THEMES.get(brand)
+    if theme is None:
+        return name
+    if code == "BANNER-1":
+        return f"{theme} Week"
+    if code in ("BANNER-2", "BANNER-5") and product:
+        title = brand.replace("-", " ").replace("_", " ").title()
+        found = next((p for p in demo_catalogue(brand).products if p.id == product), None)
+        if found is not None:
+            plain = found.name.removeprefix(f"{title} ")
+            return f"New: {plain}" if code == "BANNER-2" else f"{plain} Corner"
+    return name
+
+
+def _articles(brand: str) -> list[tuple[str, str, str, str, datetime | None]]:
+    theme = THEMES.get(brand)
+    if theme is None:
+        return ARTICLES
+    categories = [name for _, name in profile(brand).categories]
+    first, second = categories[0], categories[-1]
+    return [
+        ("ARTICLE-1", f"{first.lower().replace(' ', '-')}-101", f"{first} 101",
+         f"How to choose in {first.lower()}.", _at(2024, 3, 1)),
+        ("ARTICLE-2", "our-routine", f"A {theme} Routine", "Five steps, every day.",
+         _at(2024, 6, 1)),
+        ("ARTICLE-3", f"{second.lower().replace(' ', '-')}-guide", f"{second}: a guide",
+         "What to look for.", _at(2024, 5, 1)),
+        ("ARTICLE-4", "draft-notes", "Notes", "Work in progress.", None),
+    ]  # fmt: skip
+
+
 @dataclass(frozen=True)
 class DemoContent:
     banners: list[Banner]
@@ -64,7 +100,7 @@ def demo_content(brand: str) -> DemoContent:
     banners = [
         Banner(
             id=code,
-            title=f"{title} {name}",
+            title=f"{title} {_banner_name(brand, code, name, product)}",
             image_url=f"https://img.example.com/{brand}/{code.lower()}.jpg",
             link_url=f"/products/{brand}:{product}" if product else "/member",
             placement=placement,
@@ -77,7 +113,7 @@ def demo_content(brand: str) -> DemoContent:
     ]
     articles = [
         Article(id=code, slug=slug, title=name, body=body, published_at=published)
-        for code, slug, name, body, published in ARTICLES
+        for code, slug, name, body, published in _articles(brand)
     ]
     pages = [
         Page(
