@@ -76,6 +76,7 @@ def _build_parser() -> argparse.ArgumentParser:
     from gateway.cli_subgraphs import add_parsers  # new-subgraph, subgraph serve
 
     add_parsers(commands)
+    __import__("gateway.cli_token").cli_token.add_parsers(commands)  # token issue
     return parser
 
 
@@ -315,6 +316,7 @@ def _load_gateway(
     check_partition_sdls: bool = False,
     auth: Any = None,
     header_rules: Any = None,
+    limits: Any = None,
 ) -> Gateway:
     # `sdl`: already read or composed (serve); else read from `path`. `auth`: GatewayAuth.
     sdl = _read_supergraph(path) if sdl is None else sdl
@@ -324,6 +326,8 @@ def _load_gateway(
     extra: dict[str, Any] = {} if auth is None else {"auth": auth}
     if header_rules is not None:
         extra["header_rules"] = header_rules
+    if limits is not None:  # gateway.limits.Limits
+        extra["limits"] = limits
     partitioned: dict[str, Any] = {}
     if config is not None:
         partitioned, extra["brands"] = _partitioned_transports(

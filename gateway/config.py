@@ -17,8 +17,7 @@ One TOML file holds everything a deployment needs::
     subgraphs.order = [{ insert = { name = "x-caller", value = "gateway" } }]
 
     [auth] [persisted_queries] [telemetry]   # gateway/config_features.py
-
-`[limits]` is reserved: refused until the feature exists (see config_checks.RESERVED_SECTIONS).
+    [limits]                     # gateway/limits/settings.py: depth, aliases, tokens, cost...
 
 Precedence, lowest first: defaults, the file, environment variables
 (`BRAND_MATRIX_<SECTION>_<KEY>`, e.g. `BRAND_MATRIX_GATEWAY_PORT=8080`,
@@ -57,9 +56,13 @@ from gateway.config_fields import (
     http_url as _http_url,
 )
 from gateway.headers import HeaderRuleError, HeaderRules
+from gateway.limits.settings import LimitsSettings
 from gateway.partitions.config import BrandMatrixConfig, ConfigError, parse_config
 
 ENV_PREFIX = "BRAND_MATRIX_"
+# Read elsewhere although named like a setting: the gateway's shared secret with the
+# subgraphs (gateway/subgraph_secret.py; `[gateway] subgraph_secret` overrides it).
+NOT_SETTINGS = frozenset({"BRAND_MATRIX_GATEWAY_SECRET"})
 CONFIG_ENV = "BRAND_MATRIX_CONFIG"  # the config file, when --config is not given
 COMPOSE = "compose"
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
@@ -87,13 +90,18 @@ class GatewaySettings:
     )
     max_body_size: int = setting(1024 * 1024, "largest request body, bytes", check=above(0))
     graphiql: bool = setting(True, "GraphiQL for browsers at /graphql")
-    # Placeholder: only true is accepted until turning introspection off is implemented.
-    introspection: bool = setting(True, "introspection queries (false: not supported yet)")
+    introspection: bool = setting(True, "introspection (__schema, __type); false: refused")
     in_process: str | None = setting(
         None, "MODULE:FUNCTION returning {subgraph: ASGI app}", check=import_spec
     )
     ready_timeout: float = setting(2.0, "seconds per subgraph probe of /ready", check=above(0))
     ready_cache: float = setting(5.0, "seconds a /ready report is reused", check=between(0))
+    subgraph_secret: str | None = setting(
+        None,
+        "shared secret sent to subgraphs in x-brand-matrix-gateway "
+        "(default: BRAND_MATRIX_GATEWAY_SECRET; 'new,old' sends new)",
+        secret=True,
+    )
 
 
 @dataclass(frozen=True)
@@ -130,6 +138,7 @@ SECTIONS: dict[str, type] = {
     "auth": AuthSettings,
     "persisted_queries": PersistedQuerySettings,
     "telemetry": TelemetrySettings,
+    "limits": LimitsSettings,
 }
 assert tuple(SECTIONS) == SETTINGS_SECTIONS
 
@@ -174,6 +183,10 @@ class GatewayConfig:
     @property
     def telemetry(self) -> TelemetrySettings:
         return self.sections["telemetry"]  # type: ignore[no-any-return]
+
+    @property
+    def limits(self) -> LimitsSettings:
+        return self.sections["limits"]  # type: ignore[no-any-return]
 
     @property
     def supergraph_mode(self) -> str | None:
@@ -306,8 +319,10 @@ def _from_env(
     problems: list[str],
 ) -> None:
     # Only BRAND_MATRIX_<SECTION>_* are settings; other BRAND_MATRIX_* variables (JWT keys,
-    # test databases) belong to others.
+    # test databases, the subgraphs' BRAND_MATRIX_GATEWAY_SECRET) belong to others.
     for var in sorted(env):
+        if var in NOT_SETTINGS:
+            continue
         for name in (*SECTIONS, *RESERVED_SECTIONS):
             prefix = f"{ENV_PREFIX}{name.upper()}_"
             if not var.startswith(prefix):
@@ -382,12 +397,6 @@ def _cross_checks(config: GatewayConfig, problems: list[str]) -> None:
         origin = origins.get("supergraph.source", "config")
         problems.append(
             f"{origin}: supergraph.source = 'compose' needs [subgraphs.NAME] tables in the config"
-        )
-    if not config.gateway.introspection:
-        origin = origins.get("gateway.introspection", "config")
-        problems.append(
-            f"{origin}: gateway.introspection = false is not supported yet (placeholder; "
-            "introspection is always on)"
         )
 
 

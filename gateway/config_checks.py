@@ -29,10 +29,18 @@ def toml_type(value: Any) -> str:
 # validates only its own; gateway/config.py validates them all together.
 # [subgraphs]: composition/sources.py; [partitions], [brands]: partitions/config.py;
 # [gateway], [supergraph], [reload]: gateway/config.py.
-SETTINGS_SECTIONS = ("gateway", "supergraph", "reload", "auth", "persisted_queries", "telemetry")
-# Reserved for features being built (limits): the gateway
-# config refuses them until they are implemented, so a typo'd or premature setting is never
-# silently ignored. Implementing one = a settings dataclass in gateway/config.py.
-RESERVED_SECTIONS = ("limits",)
+SETTINGS_SECTIONS = (
+    "gateway",
+    "supergraph",
+    "reload",
+    "auth",
+    "persisted_queries",
+    "telemetry",
+    "limits",
+)
+# Reserved for features being built (none at the moment): the gateway config refuses them
+# until they are implemented, so a typo'd or premature setting is never silently ignored.
+# Implementing one = a settings dataclass in gateway/config.py.
+RESERVED_SECTIONS: tuple[str, ...] = ()
 # Tables read whole by their own parser: [headers] (gateway/headers.py HeaderRules).
 RULE_TABLES = ("headers",)

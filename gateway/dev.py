@@ -13,10 +13,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,15 +45,23 @@ class DevServer:
     brands: list[str]
     timeout: float = 30.0
     _gateway: Any = None
+    gateway_secret: str | None = None  # the subgraphs' shared secret, sent on every fetch
 
     def gateway(self, **kwargs: Any):
+        from gateway import subgraph_secret
+        from gateway.limits import Limits
         from gateway.service import Gateway
 
+        # Last rules: the client's x-brand-matrix-gateway dropped, the secret inserted.
+        rules = subgraph_secret.header_rules(kwargs.pop("header_rules", None), self.gateway_secret)
+
+        kwargs.setdefault("limits", Limits())  # the [limits] defaults, as `serve` has them
         self._gateway = Gateway(
             self.supergraph_sdl,
             self.transports,
             forward_headers=FORWARDED_HEADERS,
             brands=frozenset(self.brands),
+            header_rules=rules,
             **kwargs,
         )
         return self._gateway
@@ -62,7 +71,8 @@ class DevServer:
         with demo data), the partitioned transports route to them, the gateway accepts its
         X-Brand. Returns the seconds it took."""
         started = time.perf_counter()
-        apps = await self.stack.add_brand(brand)
+        with subgraph_secret_env(self.gateway_secret):
+            apps = await self.stack.add_brand(brand)
         for name, app in apps.items():
             transport = self.transports[name]
             client = AsgiTransport(f"{name}@{brand}", app, timeout=self.timeout)
@@ -161,14 +171,19 @@ def build_dev_server(
     stack_spec: str = DEFAULT_STACK,
     reset: bool = False,
     timeout: float = 30.0,
+    gateway_secret: str | None = None,
 ) -> DevServer:
-    """The stack and the supergraph composed from its SDLs (nothing started yet)."""
+    """The stack and the supergraph composed from its SDLs (nothing started yet). With a
+    `gateway_secret`, the subgraphs are built to answer only requests carrying it (the stack's
+    apps read `BRAND_MATRIX_GATEWAY_SECRET`, set while they are created) and the gateway sends
+    it."""
     directory = Path(data_dir)
     if reset and directory.exists():
         shutil.rmtree(directory)
     factory = load_stack_factory(stack_spec)
     try:
-        stack = factory(directory, brands) if brands else factory(directory)
+        with subgraph_secret_env(gateway_secret):
+            stack = factory(directory, brands) if brands else factory(directory)
     except ValueError as error:
         raise DevError(str(error)) from None
     supergraph, errors = compose_stack(stack.sdls())
@@ -185,7 +200,28 @@ def build_dev_server(
             for brand, app in apps.items()
         }
         transports[name] = PartitionedTransport(name, clients, RoutingRules())
-    return DevServer(stack, supergraph, transports, list(stack.brands), timeout)
+    return DevServer(stack, supergraph, transports, list(stack.brands), timeout,
+                     gateway_secret=gateway_secret)  # fmt: skip
+
+
+@contextlib.contextmanager
+def subgraph_secret_env(secret: str | None) -> Iterator[None]:
+    """`BRAND_MATRIX_GATEWAY_SECRET` = `secret` meanwhile (the stack builds its apps from the
+    environment, as deployments do); nothing changes without a secret."""
+    from gateway.subgraph_secret import SECRET_ENV
+
+    if secret is None:
+        yield
+        return
+    before = os.environ.get(SECRET_ENV)
+    os.environ[SECRET_ENV] = secret
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(SECRET_ENV, None)
+        else:
+            os.environ[SECRET_ENV] = before
 
 
 def compose_stack(sdls: dict[str, str]) -> tuple[str | None, list[str]]:
@@ -213,12 +249,18 @@ def serve_dev(
     to it are served without a restart), else the stack's defaults."""
     import uvicorn
 
+    from gateway import subgraph_secret
     from gateway.http import create_app
 
     watch = config is not None and not brands
     if watch:
         brands = config_brands(config) or None
-    server = build_dev_server(data_dir, brands=brands, stack_spec=stack_spec, reset=reset)
+    # As in production, subgraphs answer the gateway only: a fresh secret per run (or the
+    # environment's), so that path is exercised in dev too.
+    secret = subgraph_secret.resolve() or subgraph_secret.generate()
+    server = build_dev_server(
+        data_dir, brands=brands, stack_spec=stack_spec, reset=reset, gateway_secret=secret
+    )
     watcher = BrandWatcher(server, config) if watch and config is not None else None
     url = f"http://{host}:{port}/graphql"
 

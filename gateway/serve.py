@@ -20,8 +20,10 @@ import sys
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from gateway import subgraph_secret
 from gateway.config import GatewayConfig, load_config
 from gateway.config_features import build_auth, build_persisted_queries, observability_options
+from gateway.limits.settings import build_limits
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -39,6 +41,9 @@ def build_app(config: GatewayConfig) -> Any:
     from gateway.supergraph_reload import SourceProblem, SupergraphReloader, make_source
 
     settings = config.gateway
+    # Every request to a subgraph (and every probe, SDL fetch) carries the shared secret.
+    secret = subgraph_secret.resolve(settings.subgraph_secret)
+    subgraph_secret.use(secret)
     source = make_source(config)
     if source is None:
         raise cli.CliError(
@@ -66,7 +71,8 @@ def build_app(config: GatewayConfig) -> Any:
         config=str(config.path) if config.path and config.brands.partitions else None,
         check_partition_sdls=True,
         auth=auth,
-        header_rules=config.header_rules,
+        header_rules=_header_rules(config, secret),
+        limits=build_limits(config.limits, introspection=settings.introspection),
     )
     on_startup: list[Hook] = []
     on_shutdown: list[Hook] = []
@@ -99,6 +105,14 @@ def build_app(config: GatewayConfig) -> Any:
         persisted_queries=persisted,
     )
     return instrument(app, gateway, config)
+
+
+def _header_rules(config: GatewayConfig, secret: str | None) -> Any:
+    """[headers], then the subgraph secret's rules (none needed without either: subgraphs
+    without a secret accept anyone, so a client's header of that name changes nothing)."""
+    if secret is None and config.header_rules is None:
+        return None
+    return subgraph_secret.header_rules(config.header_rules, secret)
 
 
 def instrument(app: Starlette, gateway: Any, config: GatewayConfig) -> Any:

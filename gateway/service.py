@@ -29,6 +29,8 @@ from gateway.execution.executor import Executor
 from gateway.execution.introspection import introspection_document
 from gateway.execution.projector import Projector
 from gateway.headers import HeaderRules
+from gateway.limits import CostCheck, LimitExceeded, Limits
+from gateway.limits.rules import MAX_TOKENS, tokens_exceeded
 from gateway.planning.operation import Operation, find_operation, normalize
 from gateway.planning.plan import QueryPlan
 from gateway.planning.planner import Planner
@@ -86,6 +88,7 @@ class Gateway:
         brands: frozenset[str] | None = None,
         header_rules: HeaderRules | None = None,
         auth: GatewayAuth | None = None,
+        limits: Limits | None = None,
     ) -> None:
         # `forward_headers` (names, to every subgraph) then `header_rules` (gateway.headers:
         # by name or pattern, renamed, fixed values, per subgraph) pick what reaches subgraphs.
@@ -101,6 +104,8 @@ class Gateway:
         if auth is not None and "authorization" not in self.forward_headers:
             self.forward_headers = (*self.forward_headers, "authorization")
         self._subgraph_timeout, self._cache_size = subgraph_timeout, cache_size
+        # Depth, aliases, tokens, cost, introspection... (gateway.limits); None: no limits.
+        self.limits = limits
         # Transports given by name (in-process apps, brand partitions) outlive supergraph swaps.
         self._given = dict(transports or {})
         self._retiring: set[asyncio.Task[None]] = set()
@@ -200,6 +205,10 @@ class Gateway:
                     "operation_not_allowed",
                 )
             variables = self._coerce_variables(prepared, request.variables, current)
+            if prepared.cost is not None:  # a cost that depends on the variables
+                problem = prepared.cost.problem(variables)
+                if problem is not None:
+                    raise RequestError([problem])
         except RequestError as error:
             return GatewayResponse({"errors": error.errors}, "request_error")
         forwarded = self._forwarding.apply(headers)
@@ -240,6 +249,7 @@ class Gateway:
             definition = find_operation(document, operation_name)
             if definition is None:
                 raise RequestError([graphql_error(_operation_problem(document, operation_name))])
+            cost = self._check_limits(document, definition, current)  # before any expansion
             operation = normalize(document, definition)
             if operation.kind == "subscription":
                 raise RequestError([graphql_error("Subscriptions are not supported.")])
@@ -250,6 +260,7 @@ class Gateway:
                 plan=current.built.planner.plan(operation),
                 projector=Projector(current.built.api_schema, operation),
                 introspection=introspection_document(document, definition),
+                cost=cost,
             )
             current.prepared.put(cache_key, prepared)
         return prepared
@@ -300,9 +311,11 @@ class Gateway:
         cached = current.documents.get(query)
         if cached is None:
             try:
-                document = parse(query)
+                max_tokens = self.limits.parser_max_tokens if self.limits else None
+                document = parse(query, max_tokens=max_tokens)
             except GraphQLError as error:
-                cached = [_clean(error.formatted, "GRAPHQL_PARSE_FAILED")]
+                code = MAX_TOKENS if tokens_exceeded(error.message) else "GRAPHQL_PARSE_FAILED"
+                cached = [_clean(error.formatted, code)]
             else:
                 problems = validate(current.built.api_schema, document)
                 cached = [e.formatted for e in problems] if problems else document
@@ -310,6 +323,17 @@ class Gateway:
         if isinstance(cached, list):
             raise RequestError([_clean(e) for e in cached])
         return cached
+
+    def _check_limits(
+        self, document: DocumentNode, definition: OperationDefinitionNode, current: SupergraphState
+    ) -> CostCheck | None:
+        if self.limits is None:
+            return None
+        built = current.built
+        try:
+            return self.limits.check(document, definition, built.api_schema, built.supergraph.costs)
+        except LimitExceeded as error:
+            raise RequestError(error.errors) from None
 
     def _coerce_variables(
         self,
@@ -349,6 +373,7 @@ class PreparedOperation:
     plan: QueryPlan
     projector: Projector
     introspection: DocumentNode | None
+    cost: CostCheck | None = None  # re-checked per request: the estimate uses variables
 
 
 def _operation_problem(document: DocumentNode, name: str | None) -> str:

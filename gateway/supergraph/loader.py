@@ -20,6 +20,7 @@ from graphql import (
 )
 
 from gateway.errors import SupergraphError
+from gateway.limits.cost import read_cost_directives
 from gateway.supergraph.access import AccessRequirement, combine, requirement
 from gateway.supergraph.api_schema import build_api_schema
 from gateway.supergraph.fieldset import parse_field_set
@@ -124,6 +125,7 @@ class _Loader:
             join_version=self.specs.versions["join"],
             possible_types=possible,
             has_access_control=self.has_access_control,
+            costs=read_cost_directives(self.document, self.specs),
         )
 
     def _read_graphs(self) -> None:

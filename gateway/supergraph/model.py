@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from graphql import GraphQLSchema
 
@@ -94,6 +95,8 @@ class Supergraph:
     possible_types: dict[str, list[str]] = field(default_factory=dict)
     # True when any type or field carries an access directive (else authorization is skipped).
     has_access_control: bool = False
+    # @cost / @listSize by schema coordinate (gateway.limits.cost), for the cost budget.
+    costs: Any = None
 
     def root_type(self, operation: str) -> str | None:
         return {

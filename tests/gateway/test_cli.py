@@ -50,7 +50,9 @@ class StubGateway:
         subgraph_timeout: float = 30.0,
         forward_headers: tuple[str, ...] = (),
         auth: Any = None,
+        **options: Any,  # header_rules, limits, ...: recorded, not used
     ) -> None:
+        self.options = options
         if StubGateway.fail_with is not None:
             raise StubGateway.fail_with
         self.auth = auth
@@ -271,6 +273,9 @@ def test_serve_defaults(supergraph: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert cli.main(["serve", "--supergraph", str(supergraph)]) == 0
     assert (runs[0]["host"], runs[0]["port"]) == ("127.0.0.1", 4000)
     assert StubGateway.instances[0].subgraph_timeout == 30.0
+    from gateway.limits import Limits
+
+    assert StubGateway.instances[0].options["limits"] == Limits()  # [limits] defaults
 
 
 # --- the real Gateway -----------------------------------------------------------------------

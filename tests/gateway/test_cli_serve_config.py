@@ -81,7 +81,8 @@ def test_config_from_the_environment_variable(
         ("[gateway]\nbogus = 1\n", {}, "unknown key gateway.bogus"),
         ("", {"BRAND_MATRIX_GATEWAY_WORKERS": "many"}, "BRAND_MATRIX_GATEWAY_WORKERS"),
         ("[telemetry]\nx = 1\n", {}, "unknown key telemetry.x"),
-        ("[limits]\nx = 1\n", {}, "[limits] is reserved"),
+        ("[limits]\nx = 1\n", {}, "unknown key limits.x"),
+        ("[limit]\nx = 1\n", {}, "unknown key 'limit'"),
     ],
 )
 def test_bad_config_exits_2_with_one_line(
