@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from typing import Any
 
 DEFAULT_DEPLOYMENT = "subgraphs.stack:deployment_app"
@@ -56,7 +57,8 @@ def _add_subgraph(commands: Any) -> None:
         help="serve ONE deployment of a subgraph over HTTP (uvicorn)",
         description="Serve one deployment: a central subgraph, or one brand's partition of a "
         "brand-owned one. Environment: DATABASE_URL, BRAND_MATRIX_BUS_URL (NATS JetStream), "
-        "BRAND_MATRIX_JWT_SECRET or BRAND_MATRIX_JWT_KEYS, BRAND_MATRIX_BRANDS (member).",
+        "BRAND_MATRIX_JWT_SECRET or BRAND_MATRIX_JWT_KEYS, BRAND_MATRIX_BRANDS (member), "
+        "BRAND_MATRIX_GATEWAY_SECRET (the gateway's shared secret(s); unset: anyone may call).",
     )
     serve.add_argument("name", help="the subgraph, e.g. member or catalogue")
     serve.add_argument("--brand", metavar="B", help="the brand (brand-owned subgraphs)")
@@ -117,6 +119,23 @@ def _subgraph_serve(args: argparse.Namespace) -> int:
             first = (str(error).strip().splitlines() or [type(error).__name__])[0]
             raise CliError(f"cannot migrate {args.name}: {first}", exit_code=1) from None
     label = args.name if args.brand is None else f"{args.name}@{args.brand}"
+    if not _gateway_secret_configured(app):
+        print(
+            f"brand-matrix: warning: {label} accepts requests from anyone: set "
+            "BRAND_MATRIX_GATEWAY_SECRET (as the gateway's) so it answers the gateway only",
+            file=sys.stderr,
+            flush=True,
+        )
     print(f"brand-matrix: serving {label} at http://{args.host}:{args.port}/graphql", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, lifespan="on")
     return 0
+
+
+def _gateway_secret_configured(app: Any) -> bool:
+    """Does the deployment check the gateway's secret? (`app.state.gateway_secrets`, set by
+    subgraphs.common.app; a factory that does not say: the environment variable)."""
+    state = getattr(app, "state", None)
+    secrets = getattr(state, "gateway_secrets", None) if state is not None else None
+    if secrets is None:
+        return bool(os.environ.get("BRAND_MATRIX_GATEWAY_SECRET", "").strip(" ,"))
+    return bool(secrets)

@@ -223,3 +223,39 @@ def test_the_gateway_shares_persisted_queries_through_the_compose_redis():
     assert env["BRAND_MATRIX_PERSISTED_QUERIES_ENABLED"] == "true"
     assert env["BRAND_MATRIX_PERSISTED_QUERIES_REDIS_URL"].startswith("redis://redis:")
     assert "redis" in SERVICES
+
+
+def test_the_gateway_and_every_subgraph_share_the_gateway_secret():
+    """Subgraphs answer the gateway only: every Brand Matrix service gets the same secret,
+    the one the gateway sends (from the environment: no [gateway] subgraph_secret in its
+    config) and the subgraphs check."""
+    from gateway.subgraph_secret import HEADER, SECRET_ENV
+    from subgraphs.common.gateway_secret import HEADER as CHECKED
+    from subgraphs.common.gateway_secret import secrets_from_env
+
+    assert HEADER == CHECKED
+    secrets = {name: environment(SERVICES[name]).get(SECRET_ENV) for name in ours()}
+    assert len(set(secrets.values())) == 1 and all(secrets.values()), secrets
+    assert "subgraph_secret" not in gateway_config().get("gateway", {})
+    from gateway.config import load_config
+
+    path = ROOT / (flag(ours()["gateway"], "--config") or "")
+    load_config(path, env=environment(SERVICES["gateway"]))  # the gateway starts with it
+    assert secrets_from_env(environment(SERVICES["member"]))
+
+
+def test_a_compose_subgraph_refuses_requests_without_the_gateway_secret(tmp_path, monkeypatch):
+    import asyncio
+
+    from gateway.subgraph_secret import HEADER, SECRET_ENV
+    from subgraphs.stack import deployment_app
+    from tests.subgraphs.common.asgi import call
+
+    secret = environment(SERVICES["order"])[SECRET_ENV]
+    monkeypatch.setenv(SECRET_ENV, secret)
+    app, _ = deployment_app("order", None, f"sqlite+aiosqlite:///{tmp_path / 'order.db'}")
+    query = {"query": "{ _service { sdl } }"}
+    status, body = asyncio.run(call(app, "POST", "/graphql", json=query))
+    assert status == 403 and body["errors"][0]["extensions"]["code"] == "GATEWAY_REQUIRED"
+    status, _ = asyncio.run(call(app, "POST", "/graphql", json=query, headers={HEADER: secret}))
+    assert status == 200

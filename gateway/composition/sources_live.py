@@ -49,7 +49,9 @@ async def _fetch_one(
 ) -> tuple[str | None, str | None]:
     prefix = f"subgraph {name}: cannot fetch its schema from {url}"
     body = orjson.dumps({"query": SERVICE_QUERY, "operationName": "SubgraphSdl"})
-    headers = {"content-type": "application/json", "accept": _ACCEPT}
+    from gateway.subgraph_secret import outgoing_headers  # subgraphs answer the gateway only
+
+    headers = {"content-type": "application/json", "accept": _ACCEPT, **outgoing_headers()}
     try:
         async with session.post(url, data=body, headers=headers) as response:
             status, reason = response.status, response.reason or ""

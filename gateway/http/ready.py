@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gateway.headers import headers_for
 from gateway.transport.base import SubgraphRequest, TransportError
 
 if TYPE_CHECKING:
@@ -71,7 +73,12 @@ class Readiness:
 
     async def _probe_all(self, sdl_hash: str) -> Report:
         targets = _targets(self.gateway.transports)
-        results = await asyncio.gather(*(self._probe(t) for t in targets.values()))
+        # The headers the gateway sends with no client header: its shared secret, if any.
+        forwarding = getattr(self.gateway, "_forwarding", None)
+        sent = forwarding.apply({}) if forwarding is not None else {}
+        results = await asyncio.gather(
+            *(self._probe(t, headers_for(sent, n.partition("@")[0])) for n, t in targets.items())
+        )
         subgraphs = dict(zip(targets, results, strict=True))
         ready = bool(sdl_hash) and all(r["ok"] for r in subgraphs.values())
         supergraph: dict[str, Any] = {"loaded": bool(sdl_hash), "sdlHash": sdl_hash}
@@ -89,11 +96,14 @@ class Readiness:
         self._cached = (time.monotonic() + self.cache, sdl_hash, report)
         return report
 
-    async def _probe(self, transport: SubgraphTransport) -> dict[str, Any]:
+    async def _probe(
+        self, transport: SubgraphTransport, headers: Mapping[str, str]
+    ) -> dict[str, Any]:
         self.probes += 1
         started = time.perf_counter()
+        probe = replace(PROBE, headers=dict(headers)) if headers else PROBE
         try:
-            await asyncio.wait_for(transport.fetch(PROBE), self.timeout)
+            await asyncio.wait_for(transport.fetch(probe), self.timeout)
         except TimeoutError:
             return {"ok": False, "error": f"no answer within {self.timeout:g}s"}
         except TransportError as error:

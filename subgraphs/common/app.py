@@ -6,7 +6,7 @@ per request, whose session is closed once the response is sent, and `GET /health
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from inspect import isawaitable
 from typing import Any
@@ -23,6 +23,7 @@ from .auth import KeyRing
 from .context import LoaderFactory, SubgraphContext
 from .database import Database, SessionFactory
 from .event_runtime import EventRuntime
+from .gateway_secret import GatewayGuard, parse_secrets, secrets_from_env
 
 _CONTEXTS_KEY = "brand_matrix.subgraph_contexts"
 
@@ -79,11 +80,15 @@ def create_subgraph_app(
     on_shutdown: Callable[[], Any] | None = None,
     key_ring: KeyRing | None = None,
     events: EventRuntime | None = None,
+    gateway_secrets: Sequence[str] | str | None = None,
 ) -> Starlette:
     """The subgraph's ASGI app. `get_session` makes the request's session (e.g.
     `Database(url).session_factory`); by default a `Database` from `DATABASE_URL`, created on
     first use and disposed at shutdown. `key_ring` verifies access tokens (default: from the
-    environment); `events` (outbox relay and consumers) starts and stops with the app."""
+    environment); `events` (outbox relay and consumers) starts and stops with the app.
+    `gateway_secrets`: `path` answers only requests carrying one of them in
+    `x-brand-matrix-gateway` (else HTTP 403, `GATEWAY_REQUIRED`; `/health` stays open);
+    default: `BRAND_MATRIX_GATEWAY_SECRET` (comma-separated), `()` or unset: no check."""
     startup: list[Callable[[], Any]] = []
     shutdown: list[Callable[[], Any]] = []
     if events is not None:
@@ -114,14 +119,17 @@ def create_subgraph_app(
         context_class=context_class,
         graphql_ide=graphql_ide,  # type: ignore[arg-type]
     )
+    secrets = secrets_from_env() if gateway_secrets is None else parse_secrets(gateway_secrets)
+    endpoint: Any = GatewayGuard(graphql, secrets) if secrets else graphql
     app = Starlette(
         routes=[
             Route("/health", _health, methods=["GET"]),
-            Route(path, graphql, methods=["GET", "POST"]),
+            Route(path, endpoint, methods=["GET", "POST"]),
         ],
         lifespan=_lifespan(startup, shutdown) if startup or shutdown else None,
     )
     app.state.events = events
+    app.state.gateway_secrets = secrets
     return app
 
 
@@ -163,12 +171,14 @@ def deployment_app(
     context: Mapping[str, Any] | None = None,
     key_ring: KeyRing | None = None,
     state: Mapping[str, Any] | None = None,
+    gateway_secrets: Sequence[str] | str | None = None,
 ) -> Starlette:
     """One deployment of a subgraph: `schema` on `database` (disposed at shutdown) with its
     `events` (relay and consumers, started and stopped with the app), a context class bound to
     `context` (class attributes: the deployment's brand, settings...), `key_ring` (default:
     from the environment). `app.state` holds `database`, `events`, `key_ring`,
-    `context_class` and whatever `state` adds."""
+    `context_class` and whatever `state` adds. `gateway_secrets`: see `create_subgraph_app`
+    (default: `BRAND_MATRIX_GATEWAY_SECRET`)."""
     key_ring = key_ring or KeyRing.from_env()
     bound = type(context_class.__name__, (context_class,), dict(context or {}))
     app = create_subgraph_app(
@@ -179,6 +189,7 @@ def deployment_app(
         on_shutdown=database.dispose,
         key_ring=key_ring,
         events=events,
+        gateway_secrets=gateway_secrets,
     )
     app.state.database = database
     app.state.events = events
