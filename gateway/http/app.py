@@ -84,7 +84,7 @@ def create_app(
         routes.append(Mount(assets_path, app=GraphiQLAssets()))
     if readiness is not None:
         routes.append(Route("/ready", readiness.endpoint, methods=["GET"]))
-    return Starlette(
+    app = Starlette(
         routes=routes,
         exception_handlers={
             HTTPException: http_exception_handler,
@@ -92,3 +92,7 @@ def create_app(
         },
         lifespan=lifespan,
     )
+    # No 307 from /graphql/ to /graphql: an API's clients use the one path, and Starlette's
+    # redirect decodes the query string as UTF-8 (a 500 for raw non-UTF-8 bytes). A 404 instead.
+    app.router.redirect_slashes = False
+    return app

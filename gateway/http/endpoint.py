@@ -67,7 +67,10 @@ class GraphQLEndpoint:
             and prefers_html(request.headers.get("accept"))
         ):
             assets = request.scope.get("root_path", "") + self._graphiql_assets_path
-            return graphiql_page(request.url.path, self._graphiql_query, assets_path=assets)
+            # scope["path"], not request.url: building the URL decodes the query string as
+            # UTF-8, which raw bytes from a client need not be.
+            path = request.scope["path"]
+            return graphiql_page(path, self._graphiql_query, assets_path=assets)
         media_type = choose_response_type(request.headers.get("accept"))
         if media_type is None:
             return error_response(

@@ -34,5 +34,6 @@ async def http_exception_handler(request: Request, exc: Exception) -> Response:
 
 async def server_error_handler(request: Request, exc: Exception) -> Response:
     """Last resort for bugs outside the GraphQL endpoint: no traceback leaves the server."""
-    logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    path = request.scope.get("path")  # not request.url: it fails on a non-UTF-8 query string
+    logger.error("unhandled error on %s %s", request.method, path, exc_info=exc)
     return error_response("Internal server error", status=500)

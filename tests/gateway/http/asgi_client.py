@@ -42,9 +42,11 @@ async def request(
     body: bytes = b"",
     json: Any = _NO_JSON,
     chunks: list[bytes] | None = None,
+    raw_query: bytes | None = None,
 ) -> Reply:
     """Send one request. `json` encodes a body and sets Content-Type: application/json;
-    `chunks` sends the body in pieces with no Content-Length, as chunked uploads do."""
+    `chunks` sends the body in pieces with no Content-Length, as chunked uploads do;
+    `raw_query` is the query string's bytes as sent, instead of `params`."""
     header_map = {k.lower(): v for k, v in (headers or {}).items()}
     if json is not _NO_JSON:
         body = orjson.dumps(json)
@@ -53,7 +55,7 @@ async def request(
         chunks = [body]
         if method in ("POST", "PUT", "PATCH"):
             header_map.setdefault("content-length", str(len(body)))
-    query_string = urlencode(params or {}).encode()
+    query_string = urlencode(params or {}).encode() if raw_query is None else raw_query
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},

@@ -52,3 +52,13 @@ async def test_shutdown_closes_the_gateway(app: Starlette, fake: FakeGateway) ->
     sent = await run_lifespan(app)
     assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
     assert fake.closed
+
+
+# Found by test_fuzz.py: raw query string bytes that are not UTF-8 made Starlette's slash
+# redirect (and the error handler's request.url) raise, a 500.
+async def test_no_slash_redirect_and_no_500_for_a_non_utf8_query_string(app: Starlette) -> None:
+    for path in ("/graphql/", "/health/", "/graphql"):
+        reply = await request(app, "GET", path, raw_query=b"\x80=\xff")
+        assert reply.status < 500, (path, reply.body)
+        assert reply.json()["errors"][0]["message"]
+    assert (await request(app, "GET", "/graphql/", params={"query": "{ a }"})).status == 404

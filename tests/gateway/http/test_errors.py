@@ -33,3 +33,14 @@ async def test_unhandled_errors_are_logged_and_hidden(caplog: pytest.LogCaptureF
     assert orjson.loads(response.body) == {"errors": [{"message": "Internal server error"}]}
     assert b"internal detail" not in response.body
     assert "internal detail" in caplog.text
+
+
+async def test_unhandled_errors_on_a_non_utf8_query_string_are_still_answered(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    scope = {"type": "http", "method": "GET", "path": "/x", "headers": [], "query_string": b"\x80"}
+    with caplog.at_level(logging.ERROR, logger="gateway.http"):
+        response = await server_error_handler(Request(scope), KeyError("boom"))
+    assert response.status_code == 500
+    assert orjson.loads(response.body) == {"errors": [{"message": "Internal server error"}]}
+    assert "GET /x" in caplog.text

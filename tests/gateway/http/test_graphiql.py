@@ -137,3 +137,10 @@ def test_other_schemas_get_an_example_built_from_them() -> None:
     )
     assert "shop { name }" in example_operation(nested)
     assert "items { id }" in example_operation(nested)
+
+
+async def test_browser_get_with_a_non_utf8_query_string_gets_graphiql() -> None:
+    app = create_app(FakeGateway())  # type: ignore[arg-type]
+    reply = await request(app, "GET", headers={"Accept": "text/html"}, raw_query=b"x=\x80")
+    assert reply.status == 200  # was a 500: the page's URL decoded the query string as UTF-8
+    assert reply.media_type == "text/html"
