@@ -46,6 +46,7 @@ from gateway.transport.base import SubgraphTransport
 if TYPE_CHECKING:
     from gateway.supergraph.model import Supergraph
 
+SAFE_LIMITS = Limits()
 BRAND_HEADER = "x-brand"
 ResponseKind = Literal["ok", "request_error", "operation_not_allowed", "unauthenticated"]
 
@@ -88,7 +89,7 @@ class Gateway:
         brands: frozenset[str] | None = None,
         header_rules: HeaderRules | None = None,
         auth: GatewayAuth | None = None,
-        limits: Limits | None = None,
+        limits: Limits | None = SAFE_LIMITS,
     ) -> None:
         # `forward_headers` (names, to every subgraph) then `header_rules` (gateway.headers:
         # by name or pattern, renamed, fixed values, per subgraph) pick what reaches subgraphs.
@@ -104,7 +105,8 @@ class Gateway:
         if auth is not None and "authorization" not in self.forward_headers:
             self.forward_headers = (*self.forward_headers, "authorization")
         self._subgraph_timeout, self._cache_size = subgraph_timeout, cache_size
-        # Depth, aliases, tokens, cost, introspection... (gateway.limits); None: no limits.
+        # Depth, aliases, tokens, cost, introspection... (gateway.limits); safe defaults unless
+        # told otherwise (None: no limits at all, for trusted callers).
         self.limits = limits
         # Transports given by name (in-process apps, brand partitions) outlive supergraph swaps.
         self._given = dict(transports or {})

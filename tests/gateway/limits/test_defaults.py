@@ -80,3 +80,11 @@ def test_the_default_cost_estimates_are_reported() -> None:
     supergraph = gateway.supergraph
     estimate = CostEstimator(supergraph.api_schema, supergraph.costs, op, fragments, 10).estimate()
     assert estimate == 24420  # 10 users x 10 reviews x ...: far over e.g. 5000
+
+
+def test_a_gateway_built_without_limits_still_has_the_safe_defaults() -> None:
+    sdl = (ROOT / "bench" / "data" / "supergraph.graphql").read_text(encoding="utf-8")
+    deep = "{ me { " + "reviews { author { " * 10 + "id" + " } }" * 10 + " } }"
+    with pytest.raises(RequestError, match="more than the maximum"):
+        Gateway(sdl).prepare(deep, None)  # a library user gets the defaults too
+    assert Gateway(sdl, limits=None).prepare(deep, None).plan is not None  # None: opted out
