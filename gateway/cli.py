@@ -317,6 +317,7 @@ def _load_gateway(
     auth: Any = None,
     header_rules: Any = None,
     limits: Any = None,
+    rate_limiter: Any = None,
 ) -> Gateway:
     # `sdl`: already read or composed (serve); else read from `path`. `auth`: GatewayAuth.
     sdl = _read_supergraph(path) if sdl is None else sdl
@@ -328,6 +329,8 @@ def _load_gateway(
         extra["header_rules"] = header_rules
     if limits is not None:  # gateway.limits.Limits
         extra["limits"] = limits
+    if rate_limiter is not None:  # gateway.ratelimit.RateLimiter
+        extra["rate_limiter"] = rate_limiter
     partitioned: dict[str, Any] = {}
     if config is not None:
         partitioned, extra["brands"] = _partitioned_transports(

@@ -16,7 +16,7 @@ One TOML file holds everything a deployment needs::
     all = [{ propagate = { matching = "^x-(brand|device)-" } }]
     subgraphs.order = [{ insert = { name = "x-caller", value = "gateway" } }]
 
-    [auth] [persisted_queries] [telemetry]   # gateway/config_features.py
+    [auth] [persisted_queries] [rate_limits] [telemetry]   # gateway/config_features.py
     [limits]                     # gateway/limits/settings.py: depth, aliases, tokens, cost...
 
 Precedence, lowest first: defaults, the file, environment variables
@@ -37,7 +37,12 @@ from typing import Any
 
 from gateway.composition.sources import SourceError, SubgraphSource, parse_subgraph_tables
 from gateway.config_checks import RESERVED_SECTIONS, RULE_TABLES, SETTINGS_SECTIONS
-from gateway.config_features import AuthSettings, PersistedQuerySettings, TelemetrySettings
+from gateway.config_features import (
+    AuthSettings,
+    PersistedQuerySettings,
+    RateLimitSettings,
+    TelemetrySettings,
+)
 from gateway.config_fields import (
     SettingError,
     Spec,
@@ -139,6 +144,7 @@ SECTIONS: dict[str, type] = {
     "persisted_queries": PersistedQuerySettings,
     "telemetry": TelemetrySettings,
     "limits": LimitsSettings,
+    "rate_limits": RateLimitSettings,
 }
 assert tuple(SECTIONS) == SETTINGS_SECTIONS
 
@@ -187,6 +193,10 @@ class GatewayConfig:
     @property
     def limits(self) -> LimitsSettings:
         return self.sections["limits"]  # type: ignore[no-any-return]
+
+    @property
+    def rate_limits(self) -> RateLimitSettings:
+        return self.sections["rate_limits"]  # type: ignore[no-any-return]
 
     @property
     def supergraph_mode(self) -> str | None:

@@ -37,6 +37,7 @@ SETTINGS_SECTIONS = (
     "persisted_queries",
     "telemetry",
     "limits",
+    "rate_limits",
 )
 # Reserved for features being built (none at the moment): the gateway config refuses them
 # until they are implemented, so a typo'd or premature setting is never silently ignored.

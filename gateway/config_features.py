@@ -14,6 +14,11 @@
     safelist = "schema/operations"          # only these operations run
     require_hash = false
 
+    [rate_limits]        # requests per window by member, brand app, IP (gateway/ratelimit/)
+    enabled = true
+    per_member = 600
+    redis_url = "redis://127.0.0.1:6379/0"  # shared by the replicas; unset: per process
+
     [telemetry]          # /metrics, OTLP traces, JSON logs (gateway/observability/)
     metrics = true
     otlp_endpoint = "http://otel-collector:4318"
@@ -81,6 +86,32 @@ class PersistedQuerySettings:
 
 
 @dataclass(frozen=True)
+class RateLimitSettings:
+    # Defaults: about what one person's busiest use needs (a page makes a handful of
+    # operations; 600/min is 10/s sustained), a brand app's whole traffic (many members),
+    # and an IP that may be a NAT or office shared by many anonymous visitors.
+    enabled: bool = setting(False, "limit requests per window by member, brand and IP")
+    per_member: int = setting(
+        600, "requests per window per member (token sub); 0 off", check=between(0)
+    )
+    per_brand: int = setting(20_000, "requests per window per brand app; 0 off", check=between(0))
+    per_ip: int = setting(
+        1200, "requests per window per IP (callers without a member token); 0 off",
+        check=between(0),
+    )  # fmt: skip
+    window_seconds: int = setting(60, "the window, seconds", check=between(1, 86_400))
+    redis_url: str | None = setting(
+        None, "share the counters through Redis (unset: memory)", check=_redis_url, secret=True
+    )
+    trust_forwarded_for: bool = setting(
+        False, "client IP from X-Forwarded-For (only behind a proxy that sets it)"
+    )
+    max_keys: int = setting(
+        100_000, "clients counted in memory (least recent forgotten)", check=above(0)
+    )
+
+
+@dataclass(frozen=True)
 class TelemetrySettings:
     metrics: bool = setting(True, "Prometheus metrics at metrics_path")
     metrics_path: str = setting("/metrics", "where the metrics are served", check=non_empty)
@@ -139,6 +170,27 @@ def build_persisted_queries(settings: PersistedQuerySettings, base: Path | None)
     if settings.safelist:
         safelist = load_safelist(_relative(base, settings.safelist), settings.front_ends or None)
     return PersistedQueries(store, safelist=safelist, require_hash=settings.require_hash)
+
+
+def build_rate_limiter(settings: RateLimitSettings) -> Any:
+    """The RateLimiter for `[rate_limits]` (None when disabled)."""
+    if not settings.enabled:
+        return None
+    from gateway.ratelimit import MemoryLimiter, RateLimiter, RedisLimiter
+
+    window = settings.window_seconds
+    counter: Any = (
+        RedisLimiter.from_url(settings.redis_url, window)
+        if settings.redis_url
+        else MemoryLimiter(window, max_keys=settings.max_keys)
+    )
+    return RateLimiter(
+        counter,
+        per_member=settings.per_member,
+        per_brand=settings.per_brand,
+        per_ip=settings.per_ip,
+        trust_forwarded_for=settings.trust_forwarded_for,
+    )
 
 
 def observability_options(settings: TelemetrySettings, log_level: str) -> Any:

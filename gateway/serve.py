@@ -22,7 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 from gateway import subgraph_secret
 from gateway.config import GatewayConfig, load_config
-from gateway.config_features import build_auth, build_persisted_queries, observability_options
+from gateway.config_features import (
+    build_auth,
+    build_persisted_queries,
+    build_rate_limiter,
+    observability_options,
+)
 from gateway.limits.settings import build_limits
 
 if TYPE_CHECKING:
@@ -73,6 +78,7 @@ def build_app(config: GatewayConfig) -> Any:
         auth=auth,
         header_rules=_header_rules(config, secret),
         limits=build_limits(config.limits, introspection=settings.introspection),
+        rate_limiter=build_rate_limiter(config.rate_limits),
     )
     on_startup: list[Hook] = []
     on_shutdown: list[Hook] = []

@@ -44,11 +44,14 @@ from gateway.supergraph_state import (
 from gateway.transport.base import SubgraphTransport
 
 if TYPE_CHECKING:
+    from gateway.ratelimit import RateLimiter
     from gateway.supergraph.model import Supergraph
 
 SAFE_LIMITS = Limits()
 BRAND_HEADER = "x-brand"
-ResponseKind = Literal["ok", "request_error", "operation_not_allowed", "unauthenticated"]
+ResponseKind = Literal[
+    "ok", "request_error", "operation_not_allowed", "unauthenticated", "rate_limited"
+]
 
 
 @dataclass(slots=True)
@@ -90,6 +93,7 @@ class Gateway:
         header_rules: HeaderRules | None = None,
         auth: GatewayAuth | None = None,
         limits: Limits | None = SAFE_LIMITS,
+        rate_limiter: RateLimiter | None = None,
     ) -> None:
         # `forward_headers` (names, to every subgraph) then `header_rules` (gateway.headers:
         # by name or pattern, renamed, fixed values, per subgraph) pick what reaches subgraphs.
@@ -108,6 +112,8 @@ class Gateway:
         # Depth, aliases, tokens, cost, introspection... (gateway.limits); safe defaults unless
         # told otherwise (None: no limits at all, for trusted callers).
         self.limits = limits
+        # Requests per window by member, brand and IP (gateway.ratelimit); None: unlimited.
+        self.rate_limiter = rate_limiter
         # Transports given by name (in-process apps, brand partitions) outlive supergraph swaps.
         self._given = dict(transports or {})
         self._retiring: set[asyncio.Task[None]] = set()
@@ -189,12 +195,18 @@ class Gateway:
         *,
         allow_mutations: bool = True,
         headers: Mapping[str, str] | None = None,
+        client_ip: str | None = None,
     ) -> GatewayResponse:
         caller = await self.auth.authenticate(headers) if self.auth is not None else None
         if caller is not None and caller.error is not None:  # a bad token: 401, nothing runs
             return GatewayResponse(
                 {"errors": [caller.error]}, "unauthenticated", dict(caller.headers or {})
             )
+        if self.rate_limiter is not None:  # `client_ip`: the peer address (the HTTP layer's)
+            claims = caller.claims if caller is not None else None
+            refused = await self.rate_limiter.check(claims, headers, client_ip)
+            if refused is not None:  # 429 with Retry-After, nothing runs
+                return GatewayResponse({"errors": [refused.error]}, "rate_limited", refused.headers)
         unknown = self._unknown_brand(headers)
         if unknown is not None:
             return GatewayResponse({"errors": [unknown]}, "request_error")
@@ -294,6 +306,8 @@ class Gateway:
             await transport.aclose()
         if self.auth is not None:
             await self.auth.aclose()
+        if self.rate_limiter is not None:
+            await self.rate_limiter.aclose()
 
     # -- steps -----------------------------------------------------------------------------
 

@@ -117,7 +117,10 @@ class GraphQLEndpoint:
         is_get = request.method == "GET"
         try:
             result = await self._gateway.execute(
-                graphql_request, allow_mutations=not is_get, headers=request.headers
+                graphql_request,
+                allow_mutations=not is_get,
+                headers=request.headers,
+                client_ip=request.client.host if request.client else None,
             )
             headers = dict(result.headers)
             if result.kind == "operation_not_allowed":

@@ -46,6 +46,8 @@ def status_for(kind: ResponseKind, media_type: str) -> int:
         return 405  # a mutation over GET: the spec requires 405 whatever the media type
     if kind == "unauthenticated":
         return 401  # a bad access token (gateway.auth), whatever the media type
+    if kind == "rate_limited":
+        return 429  # over a per-client limit (gateway.ratelimit), whatever the media type
     if kind == "request_error" and media_type == GRAPHQL_RESPONSE_JSON:
         return 400
     # application/json clients cannot trust non-2xx bodies, so request errors stay 200 there.

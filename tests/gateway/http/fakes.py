@@ -32,6 +32,7 @@ class FakeGateway:
         *,
         allow_mutations: bool = True,
         headers: Mapping[str, str] | None = None,
+        client_ip: str | None = None,
     ) -> GatewayResponse:
         self.calls.append(Call(request, allow_mutations, headers))
         if self.error is not None:
