@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from gateway.composition import SubgraphInput, compose
+from gateway.files import file_signature
 from gateway.partitions import PartitionedTransport
 from gateway.partitions.rules import RoutingRules
 from gateway.transport.asgi import AsgiTransport
@@ -92,20 +93,13 @@ class BrandWatcher:
         self.config = Path(config)
         self.interval = interval
         self._task: asyncio.Task[None] | None = None
-        self._seen = self._signature()
-
-    def _signature(self) -> tuple[int, int] | None:
-        try:
-            stat = self.config.stat()
-        except OSError:
-            return None
-        return (stat.st_mtime_ns, stat.st_size)
+        self._seen = file_signature(self.config)
 
     async def check(self) -> list[str]:
         """Add the config's new brands now; the brands added."""
         from gateway.partitions.config import ConfigError, load_config
 
-        signature = self._signature()
+        signature = file_signature(self.config)
         if signature == self._seen:
             return []
         self._seen = signature

@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-Snapshot = dict[str, tuple[int, int]]
+from gateway.files import Signature, signature_of
+
+Snapshot = dict[str, Signature]  # path -> its signature
 IGNORED_DIRS = frozenset({"__pycache__", ".pytest_cache", "node_modules"})
 # Written by `brand-matrix compose`; dev composes by itself, so they change nothing here.
 IGNORED_FILES = frozenset({"supergraph.graphql", "api.graphql"})
@@ -67,7 +69,7 @@ def snapshot(roots: Sequence[Path]) -> Snapshot:
                     stat = os.stat(path)
                 except OSError:
                     continue  # removed while walking
-                found[path] = (stat.st_mtime_ns, stat.st_size)
+                found[path] = signature_of(stat)
     return found
 
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from graphql import GraphQLError
 
 from gateway.errors import SupergraphError
+from gateway.files import signature_of
 from gateway.supergraph_state import build_supergraph
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ class FileSource:
             stat = os.stat(self.path)
         except OSError as error:
             raise SourceProblem(f"cannot read {self.path}: {error.strerror or error}") from None
-        signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        signature = signature_of(stat)
         if signature == self._signature:
             return None
         try:

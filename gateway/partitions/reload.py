@@ -17,12 +17,13 @@ which needs a restart) is reported on stderr and the previous config stays in fo
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gateway.files import Signature as FileSignature
+from gateway.files import file_signature
 from gateway.partitions.config import ConfigError, PartitionConfig, load_partitions
 from gateway.partitions.transport import PartitionedTransport
 from gateway.transport.base import SubgraphTransport
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from gateway.service import Gateway
 
 MakeTransport = Callable[[str, str, str], SubgraphTransport]  # (subgraph, brand, url)
-Signature = tuple[int, int, int] | None
+Signature = FileSignature | None
 
 
 class ConfigWatcher:
@@ -59,7 +60,7 @@ class ConfigWatcher:
         self.grace = grace
         self.report = report or _stderr
         self.reloads = 0  # applied changes, for tests and logs
-        self._signature = _signature(self.path)
+        self._signature = file_signature(self.path)
         try:  # the config the gateway was built from: which URL each running brand has
             running = load_partitions(self.path)
         except ConfigError:
@@ -156,7 +157,7 @@ class ConfigWatcher:
 
     def _changed_configs(self) -> dict[str, PartitionConfig] | None:
         """The new config when the file changed and is valid; None otherwise (reported)."""
-        signature = _signature(self.path)
+        signature = file_signature(self.path)
         if signature == self._signature:
             return None
         self._signature = signature
@@ -211,14 +212,6 @@ class ConfigWatcher:
 def _urls(configs: dict[str, PartitionConfig]) -> dict[tuple[str, str], str]:
     """(subgraph, brand) -> URL."""
     return {(name, brand): url for name, c in configs.items() for brand, url in c.brands.items()}
-
-
-def _signature(path: Path) -> Signature:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
 def _stderr(message: str) -> None:
