@@ -423,6 +423,14 @@ def _in_process_transports(spec: str, timeout: float) -> dict[str, Any]:
     """Load `module:function` and wrap each ASGI app it returns in an in-process transport."""
     from gateway.transport.asgi import AsgiTransport
 
+    apps = _in_process_factory(spec)()
+    if not isinstance(apps, dict) or not apps:
+        raise CliError(f"{spec}() must return a non-empty dict of subgraph name -> ASGI app")
+    return {name: AsgiTransport(name, app, timeout=timeout) for name, app in apps.items()}
+
+
+def _in_process_factory(spec: str) -> Any:
+    """The function `--in-process MODULE:FUNCTION` names (imported, not called)."""
     module_name, _, function_name = spec.partition(":")
     if not module_name or not function_name:
         raise CliError(f"--in-process wants MODULE:FUNCTION, got {spec!r}")
@@ -433,10 +441,7 @@ def _in_process_transports(spec: str, timeout: float) -> dict[str, Any]:
     factory = getattr(module, function_name, None)
     if not callable(factory):
         raise CliError(f"{module_name} has no function {function_name!r}")
-    apps = factory()
-    if not isinstance(apps, dict) or not apps:
-        raise CliError(f"{spec}() must return a non-empty dict of subgraph name -> ASGI app")
-    return {name: AsgiTransport(name, app, timeout=timeout) for name, app in apps.items()}
+    return factory
 
 
 def _read_supergraph(location: str) -> str:

@@ -197,22 +197,7 @@ def _check_once(config: GatewayConfig) -> None:
         sdl = cli._read_supergraph(location)
     cli._check_supergraph(location, sdl or "")
     if config.gateway.in_process:
-        _check_importable(config.gateway.in_process)
-
-
-def _check_importable(spec: str) -> None:
-    """--in-process names a module the workers can import and a function in it."""
-    import importlib
-
-    from gateway import cli
-
-    module_name, _, function_name = spec.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as error:
-        raise cli.CliError(f"cannot import {module_name!r} for --in-process: {error}") from None
-    if not callable(getattr(module, function_name, None)):
-        raise cli.CliError(f"{module_name} has no function {function_name!r}")
+        cli._in_process_factory(config.gateway.in_process)  # importable, without calling it
 
 
 def _importable(module: str) -> bool:
