@@ -98,6 +98,15 @@ class DevStack:
             await stack.enter_async_context(app.router.lifespan_context(app))
         self._lifespans = stack
 
+    async def settle(self, rounds: int = 3) -> None:
+        """Deliver every event recorded so far: each outbox published, every consumer done;
+        `rounds` times over, for the events consumers record in turn (erasure needs three:
+        member.erased -> participants -> erasure.completed). Tests and seeding use it."""
+        for _ in range(rounds):
+            for deployment in self.deployments:
+                await deployment.app.state.events.relay.publish_pending()
+            await self.bus.drain()
+
     async def stop(self) -> None:
         stack, self._lifespans = self._lifespans, None
         if stack is not None:

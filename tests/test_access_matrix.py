@@ -74,13 +74,6 @@ async def gql(gateway, query: str, variables=None, *, token=None, brand="lumen")
     return response.body
 
 
-async def settle(server) -> None:
-    for _ in range(3):
-        for deployment in server.stack.deployments:
-            await deployment.app.state.events.relay.publish_pending()
-        await server.stack.bus.drain()
-
-
 async def _sign_in(gateway, name: str) -> tuple[str, str]:
     signed = await gql(
         gateway,
@@ -107,7 +100,7 @@ async def _world(server, gateway) -> dict[str, Any]:
         'label: "Visa"}) { id } }',
         token=a_token,
     )
-    await settle(server)
+    await server.stack.settle()
     await gql(gateway, f'mutation {{ addToCart(skuId: "{SKU}", quantity: 1) {{ itemCount }} }}',
               token=a_token)  # fmt: skip
     placed = await gql(
@@ -123,7 +116,7 @@ async def _world(server, gateway) -> dict[str, Any]:
         token=a_token,
     )
     assert placed["data"]["placeOrder"]["status"] == "PAID", placed
-    await settle(server)
+    await server.stack.settle()
     ring = server.stack.key_ring
 
     def token(kind: str, subject: str, brand: str | None = None, roles=()) -> str:
@@ -249,7 +242,7 @@ async def test_the_wrong_actor_is_refused_and_nothing_changes(system, operation,
     assert codes == {code}, body
     data = body.get("data") or {}
     assert all(value is None for value in data.values()), body
-    await settle(server)
+    await server.stack.settle()
     assert await _snapshot(server, world) == before
 
 

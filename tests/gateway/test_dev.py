@@ -10,7 +10,6 @@ import pytest_asyncio
 
 from gateway.dev import BrandWatcher, DevError, build_dev_server
 from gateway.service import GraphQLRequest
-from tests.subgraphs.test_stack import settle
 
 IN_MODULE_LOOP = pytest.mark.asyncio(loop_scope="module")
 BRANDS = ("lumen", "vitalis")
@@ -102,7 +101,7 @@ async def test_a_brand_added_to_the_config_is_served_without_a_restart(running) 
         "vela",
     )
     token = signed["data"]["signIn"]["accessToken"]
-    await settle(server)  # vela's SKUs reach the order subgraph's replica
+    await server.stack.settle()  # vela's SKUs reach the order subgraph's replica
     sku = (await ask(gateway, '{ product(id: "vela:SKU-1001") { skus { id } } }', "vela"))["data"][
         "product"
     ]["skus"][0]["id"]

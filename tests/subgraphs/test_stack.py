@@ -33,13 +33,6 @@ async def system(tmp_path_factory):
         await server.stack.stop()
 
 
-async def settle(server) -> None:
-    for _ in range(3):  # erasure: member.erased -> participants -> erasure.completed
-        for deployment in server.stack.deployments:
-            await deployment.app.state.events.relay.publish_pending()
-        await server.stack.bus.drain()
-
-
 async def gql(system, query: str, variables=None, *, token=None, brand="lumen") -> dict[str, Any]:
     _, gateway = system
     headers = {"x-brand": brand}
@@ -80,7 +73,7 @@ async def shopper(system, name: str) -> tuple[str, str, str]:
     )
     await gql(system, "mutation { setCrossBrandConsent(granted: true, version: \"v1\", "
               "channel: \"app\") { granted } }", token=member_token)  # fmt: skip
-    await settle(server)
+    await server.stack.settle()
     await gql(
         system,
         'mutation { addToCart(skuId: "lumen:SKU-1002-50ML", quantity: 2) { itemCount } }',
@@ -99,7 +92,7 @@ async def shopper(system, name: str) -> tuple[str, str, str]:
         token=member_token,
     )
     assert placed["data"]["placeOrder"]["status"] == "PAID", placed
-    await settle(server)
+    await server.stack.settle()
     return member_token, member_id, placed["data"]["placeOrder"]["id"]
 
 
@@ -119,7 +112,7 @@ async def test_a_refund_reverses_the_points_the_payment_earned(system) -> None:
         token=staff,
     )
     assert refunded["data"]["refundOrder"]["status"] == "REFUNDED", refunded
-    await settle(server)
+    await server.stack.settle()
     after = (await gql(system, ME, token=member_token))["data"]["me"]
     assert after["points"] == 0
 
@@ -141,7 +134,7 @@ async def test_erasure_reaches_every_subgraph(system) -> None:
 
     erased = await gql(system, "mutation { eraseMe { id status } }", token=member_token)
     request_id = erased["data"]["eraseMe"]["id"]
-    await settle(server)
+    await server.stack.settle()
 
     operator = token(server, "operator")
     status = await gql(
