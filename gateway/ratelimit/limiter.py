@@ -3,7 +3,9 @@
 A sliding-window counter keeps this window's count and the previous one's and weighs the
 previous by how much of it still overlaps the last `window` seconds, so a client cannot send
 twice its limit across a window boundary, as with fixed windows, and it costs two integers
-per key. A refused request is not counted: a client that waits for `retryAfter` gets in.
+per key. A refused request is not counted, in any scope: a request is checked against every
+scope's counter first and counted in all of them only when all allow it, so a brand's refusals
+never spend its members' allowances. A client that waits for `retryAfter` gets in.
 """
 
 from __future__ import annotations
@@ -34,12 +36,15 @@ Clock = Callable[[], float]
 class Hit:
     allowed: bool
     retry_after: float = 0.0  # seconds until a request would be allowed (when refused)
+    refused: int = -1  # which of the checks refused (index), -1 when allowed
 
 
 class Counter(Protocol):
     window_seconds: int
 
-    async def hit(self, key: str, limit: int) -> Hit: ...
+    async def hit_all(self, checks: list[tuple[str, int]]) -> Hit:
+        """Every (key, limit) allows one more: count it under each key; else count nothing."""
+        ...
 
     async def aclose(self) -> None: ...
 
@@ -72,21 +77,28 @@ class MemoryLimiter:
         self._counts: OrderedDict[str, tuple[int, int, int]] = OrderedDict()  # window, cur, prev
 
     async def hit(self, key: str, limit: int) -> Hit:
+        return await self.hit_all([(key, limit)])
+
+    async def hit_all(self, checks: list[tuple[str, int]]) -> Hit:
         now = self._clock()
         window = int(now // self.window_seconds)
         elapsed = now - window * self.window_seconds
-        start, current, previous = self._counts.get(key, (window, 0, 0))
-        if start != window:
-            previous = current if start == window - 1 else 0
-            current = 0
-        allowed, wait = _decide(previous, current, limit, self.window_seconds, elapsed)
-        if allowed:
-            current += 1
-        self._counts[key] = (window, current, previous)
-        self._counts.move_to_end(key)
+        counts: list[tuple[str, int, int]] = []
+        for index, (key, limit) in enumerate(checks):
+            start, current, previous = self._counts.get(key, (window, 0, 0))
+            if start != window:
+                previous = current if start == window - 1 else 0
+                current = 0
+            allowed, wait = _decide(previous, current, limit, self.window_seconds, elapsed)
+            if not allowed:
+                return Hit(False, wait, index)
+            counts.append((key, current, previous))
+        for key, current, previous in counts:
+            self._counts[key] = (window, current + 1, previous)
+            self._counts.move_to_end(key)
         while len(self._counts) > self.max_keys:
             self._counts.popitem(last=False)
-        return Hit(allowed, wait)
+        return Hit(True)
 
     def __len__(self) -> int:
         return len(self._counts)
@@ -95,17 +107,23 @@ class MemoryLimiter:
         self._counts.clear()
 
 
-# KEYS: this window's counter, the previous one's. ARGV: limit, weight of the previous,
-# expiry (two windows). Checked and counted atomically, so replicas never overshoot.
+# KEYS: per check, this window's counter then the previous one's. ARGV: weight of the
+# previous, expiry (two windows), then one limit per check. All checked, then all counted,
+# atomically, so replicas never overshoot and a refusal counts nowhere.
 _SCRIPT = """
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-local previous = tonumber(redis.call('GET', KEYS[2]) or '0')
-if previous * tonumber(ARGV[2]) + current + 1 > tonumber(ARGV[1]) then
-  return {0, current, previous}
+local weight = tonumber(ARGV[1])
+for i = 1, #KEYS / 2 do
+  local current = tonumber(redis.call('GET', KEYS[2 * i - 1]) or '0')
+  local previous = tonumber(redis.call('GET', KEYS[2 * i]) or '0')
+  if previous * weight + current + 1 > tonumber(ARGV[i + 2]) then
+    return {0, i - 1, current, previous}
+  end
 end
-current = redis.call('INCR', KEYS[1])
-if current == 1 then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
-return {1, current, previous}
+for i = 1, #KEYS / 2 do
+  local key = KEYS[2 * i - 1]
+  if redis.call('INCR', key) == 1 then redis.call('EXPIRE', key, ARGV[2]) end
+end
+return {1, -1, 0, 0}
 """
 
 
@@ -138,14 +156,18 @@ class RedisLimiter:
         return cls(client, window_seconds, **options)
 
     async def hit(self, key: str, limit: int) -> Hit:
+        return await self.hit_all([(key, limit)])
+
+    async def hit_all(self, checks: list[tuple[str, int]]) -> Hit:
         now = self._clock()
         window = int(now // self.window_seconds)
         elapsed = now - window * self.window_seconds
-        keys = [f"{self.prefix}{key}:{window}", f"{self.prefix}{key}:{window - 1}"]
+        keys = [f"{self.prefix}{key}:{n}" for key, _ in checks for n in (window, window - 1)]
         weight = 1.0 - elapsed / self.window_seconds
+        limits = [limit for _, limit in checks]
         try:
-            allowed, current, previous = await self._script(
-                keys=keys, args=[limit, repr(weight), 2 * self.window_seconds]
+            allowed, index, current, previous = await self._script(
+                keys=keys, args=[repr(weight), 2 * self.window_seconds, *limits]
             )
         except Exception as error:  # any Redis failure: allow
             if not self._failing:
@@ -157,8 +179,10 @@ class RedisLimiter:
             self._failing = False
         if allowed:
             return Hit(True)
+        refused = int(index)
+        limit = limits[refused]
         _, wait = _decide(int(previous), int(current), limit, self.window_seconds, elapsed)
-        return Hit(False, wait)
+        return Hit(False, wait, refused)
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -204,14 +228,18 @@ class RateLimiter:
         checks: list[tuple[Scope, str | None]] = [("member", keys.member), ("brand", keys.brand)]
         if keys.member is None:
             checks.append(("ip", keys.ip))
-        for scope, value in checks:
-            limit = self.limits[scope]
-            if not limit or value is None:
-                continue
-            hit = await self.counter.hit(f"{scope}:{value}", limit)
-            if not hit.allowed:
-                return self._rejection(scope, limit, hit.retry_after)
-        return None
+        active = [
+            (scope, value, self.limits[scope])
+            for scope, value in checks
+            if self.limits[scope] and value is not None
+        ]
+        if not active:
+            return None
+        hit = await self.counter.hit_all([(f"{s}:{v}", limit) for s, v, limit in active])
+        if hit.allowed:
+            return None
+        scope, _, limit = active[hit.refused]
+        return self._rejection(scope, limit, hit.retry_after)
 
     def _rejection(self, scope: Scope, limit: int, wait: float) -> Rejection:
         window = self.counter.window_seconds

@@ -96,3 +96,23 @@ async def test_each_dimension_has_its_limit_and_zero_turns_it_off() -> None:
     assert await limiter.check(None, {"x-brand": "lumen"}, "2.2.2.2") is None  # brand: off
     refused = await limiter.check(None, {}, "2.2.2.2")
     assert refused is not None and refused.error["extensions"]["scope"] == "ip"
+
+
+async def refusal_spends_no_other_scope(counter: object) -> None:
+    """Member b's request refused by the brand's limit must not spend b's own allowance."""
+    limiter = RateLimiter(counter, per_member=2, per_brand=2, per_ip=0)  # type: ignore[arg-type]
+    a_in_lumen = {"sub": "a", "kind": "member", "brand": "lumen"}
+    b_in_lumen = {"sub": "b", "kind": "member", "brand": "lumen"}
+    b_in_vitalis = {"sub": "b", "kind": "member", "brand": "vitalis"}
+    assert await limiter.check(a_in_lumen, {}, None) is None
+    assert await limiter.check(a_in_lumen, {}, None) is None
+    refused = await limiter.check(b_in_lumen, {}, None)
+    assert refused is not None and refused.error["extensions"]["scope"] == "brand"
+    assert await limiter.check(b_in_vitalis, {}, None) is None
+    assert await limiter.check(b_in_vitalis, {}, None) is None  # both of b's requests left
+    refused = await limiter.check(b_in_vitalis, {}, None)
+    assert refused is not None and refused.error["extensions"]["scope"] == "member"
+
+
+async def test_a_refusal_in_one_scope_is_counted_in_none() -> None:
+    await refusal_spends_no_other_scope(MemoryLimiter(60, clock=Clock()))

@@ -57,3 +57,13 @@ async def test_redis_down_allows_and_logs_once(caplog: pytest.LogCaptureFixture)
     warnings = [r for r in caplog.records if r.name == "gateway.ratelimit"]
     assert len(warnings) == 1 and "Redis failed" in warnings[0].getMessage()
     await limiter.aclose()
+
+
+async def test_a_refusal_in_one_scope_is_counted_in_none(redis_url: str, prefix: str) -> None:  # noqa: F811
+    from tests.gateway.ratelimit.test_limiter import refusal_spends_no_other_scope
+
+    counter = RedisLimiter.from_url(redis_url, 60, prefix=prefix, clock=Clock())
+    try:
+        await refusal_spends_no_other_scope(counter)
+    finally:
+        await counter.aclose()
