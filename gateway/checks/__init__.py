@@ -1,0 +1,1 @@
+"""Schema checks: compare API schemas and judge what a change does to clients."""
