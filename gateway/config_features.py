@@ -6,7 +6,8 @@
     issuer = "brand-matrix"
     public_keys = ["kid1=keys/kid1.pem"]   # RS256/ES256/EdDSA public keys by kid
     jwks_url = "https://idp.example.com/.well-known/jwks.json"
-    hs256 = true         # also the shared secret(s): BRAND_MATRIX_JWT_SECRET / _KEYS
+    hs256 = true         # also the shared secret(s): BRAND_MATRIX_JWT_SECRET / _KEYS (beside
+                         # public keys or a JWKS only when set: never the development secret)
 
     [persisted_queries]  # APQ and the safelist (gateway/persisted/)
     enabled = true
@@ -135,16 +136,23 @@ def build_auth(settings: AuthSettings, base: Path | None) -> Any:
         hs256_keys_from_env,
         pem_file_keys,
     )
+    from tokenkeys.env import shared_secrets
 
     sources: list[Any] = []
-    if settings.hs256:
+    asymmetric = bool(settings.public_keys or settings.jwks_url)
+    # Next to real keys only explicitly configured secrets count: the development secret is
+    # in the source code, so accepting it beside public keys would let anyone mint tokens.
+    if settings.hs256 and (not asymmetric or shared_secrets()):
         sources.append(hs256_keys_from_env())
     if settings.public_keys:
         paths = {}
         for item in settings.public_keys:
             kid, _, path = item.partition("=")
             paths[kid.strip()] = _relative(base, path.strip())
-        sources.append(pem_file_keys(paths))
+        try:
+            sources.append(pem_file_keys(paths))
+        except ValueError as error:  # the file's own problem, named with the setting
+            raise ValueError(f"[auth] public_keys: {error}") from None
     if settings.jwks_url:
         sources.append(JwksKeys(settings.jwks_url, max_age=settings.jwks_max_age))
     verifier = TokenVerifier(

@@ -21,7 +21,7 @@ from gateway.dev import load_stack_factory
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
 SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
-SOURCE_DIRS = ("gateway", "subgraphs")
+SOURCE_DIRS = ("gateway", "subgraphs", "tokenkeys")
 THIRD_PARTY = {"postgres", "nats", "redis"}
 EXPECTED = {
     "gateway",

@@ -8,16 +8,16 @@ from gateway.auth.control import (
     PolicyFunction,
 )
 from gateway.auth.filtering import UNAUTHORIZED_CODE, AccessDecision
-from gateway.auth.jwks import JwksKeys
-from gateway.auth.keys import (
+from gateway.auth.keys import hs256_keys_from_env
+from gateway.auth.verifier import TokenError, TokenVerifier
+from tokenkeys.jwks import JwksKeys
+from tokenkeys.verification import (
     StaticKeys,
     VerificationKey,
     hs256_keys,
-    hs256_keys_from_env,
     pem_file_keys,
     public_key,
 )
-from gateway.auth.verifier import TokenError, TokenVerifier
 
 __all__ = [
     "UNAUTHORIZED_CODE",

@@ -1,11 +1,12 @@
 """Issue access tokens for staff, operators and services: `brand-matrix token issue`.
 
-Signs with the key ring the subgraphs use (subgraphs/common/auth.py `KeyRing.from_env`, read
-again by `gateway.auth.keys.hs256_keys_from_env`): the first key of `BRAND_MATRIX_JWT_KEYS`
-(its kid in the header), else `BRAND_MATRIX_JWT_SECRET` under kid "default", else the
-development secret. The claims are exactly the ones `subgraphs.common.auth.verify_token` and
-the gateway's `TokenVerifier` accept: `iss`/`aud` "brand-matrix", `sub`, `kind`, `brand`,
-`scopes`, `roles`, `iat`, `exp`, `jti`.
+Signs with the key the member subgraph signs with (both read it through `tokenkeys.env`): the
+private key of `BRAND_MATRIX_JWT_PRIVATE_KEY_FILE` / the first of `BRAND_MATRIX_JWT_PRIVATE_KEYS`
+when set, else the first key of `BRAND_MATRIX_JWT_KEYS`, else `BRAND_MATRIX_JWT_SECRET` under
+kid "default", else the development secret; its kid goes in the header. The claims are
+exactly the ones `subgraphs.common.auth.verify_token` and the gateway's `TokenVerifier`
+accept: `iss`/`aud` "brand-matrix", `sub`, `kind`, `brand`, `scopes` (always including the
+kind), `roles`, `iat`, `exp`, `jti`.
 
 Members get their tokens from the member subgraph's sign-in; this is for the platform team.
 """
@@ -20,7 +21,7 @@ from typing import Any
 
 import jwt
 
-from gateway.auth.keys import hs256_keys_from_env
+from gateway.auth.keys import signing_key_from_env
 from gateway.auth.verifier import AUDIENCE, ISSUER
 
 KINDS = ("staff", "operator", "service")  # members sign in through the member subgraph
@@ -65,12 +66,22 @@ def issue(
             raise IssueError(f"the {what} {bad!r} is not a name (letters, digits, _.:/-)")
     if kind == "service" and not scopes:
         raise IssueError("a service token needs at least one --scope")
+    # The kind is a scope too (as the member subgraph's sign-in gives `member`), so the
+    # gateway's @requiresScopes can refuse early; another kind's name would be a lie.
+    other = next((n for n in scopes if n in (*KINDS, "member") and n != kind), None)
+    if other is not None:
+        raise IssueError(f"a {kind} token cannot carry the scope {other!r} of another kind")
+    scopes = sorted({*scopes, kind})
     if not 0 < ttl <= MAX_TTL:
         raise IssueError(f"--ttl must be between 1 and {MAX_TTL} seconds")
     try:
-        key = hs256_keys_from_env(environ).keys[0]  # the first key signs, as in KeyRing
+        key = signing_key_from_env(environ)  # the first key signs, as in KeyRing
     except ValueError as error:
         raise IssueError(str(error)) from None
+    except IndexError:  # verification keys only (public keys, a JWKS URL): nothing signs
+        raise IssueError(
+            "no signing key: set BRAND_MATRIX_JWT_PRIVATE_KEY_FILE or BRAND_MATRIX_JWT_SECRET"
+        ) from None
     issued = int(time.time() if now is None else now)
     payload: dict[str, Any] = {
         "iss": ISSUER,
@@ -85,4 +96,4 @@ def issue(
     }
     if brand is not None:
         payload["brand"] = brand
-    return jwt.encode(payload, key.key, algorithm=key.algorithm, headers={"kid": key.kid})
+    return jwt.encode(payload, key.secret, algorithm=key.algorithm, headers={"kid": key.kid})

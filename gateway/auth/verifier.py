@@ -12,9 +12,9 @@ from typing import Any
 
 import jwt
 
-from gateway.auth.jwks import JwksKeys
-from gateway.auth.keys import KeySource, VerificationKey
 from gateway.caching import LRUCache
+from tokenkeys.jwks import JwksKeys
+from tokenkeys.verification import KeySource, VerificationKey
 
 ISSUER = "brand-matrix"
 AUDIENCE = "brand-matrix"

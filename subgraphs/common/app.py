@@ -1,7 +1,9 @@
 """`create_subgraph_app(schema, get_session=...)`: a subgraph's ASGI app.
 
 Serves the Strawberry schema at `/graphql` (POST; GET for queries) with a `SubgraphContext`
-per request, whose session is closed once the response is sent, and `GET /health`.
+per request, whose session is closed once the response is sent, and `GET /health`; with
+`publish_jwks=True` (the member subgraph, the issuer) also `GET /.well-known/jwks.json`: the
+public keys of its key ring, outside the gateway-secret guard (public key material).
 """
 
 from __future__ import annotations
@@ -19,13 +21,16 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.schema import BaseSchema
 
+from tokenkeys import jwks_document
+
 from .auth import KeyRing
-from .context import LoaderFactory, SubgraphContext
+from .context import LoaderFactory, SubgraphContext, _default_key_ring
 from .database import Database, SessionFactory
 from .event_runtime import EventRuntime
 from .gateway_secret import GatewayGuard, parse_secrets, secrets_from_env
 
 _CONTEXTS_KEY = "brand_matrix.subgraph_contexts"
+JWKS_PATH = "/.well-known/jwks.json"
 
 
 class SubgraphGraphQL(GraphQL):
@@ -62,11 +67,25 @@ class SubgraphGraphQL(GraphQL):
             loaders=self._loaders,
         )
         request.scope.setdefault(_CONTEXTS_KEY, []).append(context)
+        # JWKS keys are fetched here, async, before any resolver reads the sync `claims`, and
+        # not at startup: subgraphs start together with the member that publishes the keys,
+        # and a failed start-up fetch would rate-limit the first real one.
+        await context.prepare_auth()
         return context
 
 
 async def _health(_request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
+
+
+def _jwks_endpoint(key_ring: KeyRing | None) -> Callable[[Request], Any]:
+    async def jwks(_request: Request) -> JSONResponse:
+        ring = key_ring or _default_key_ring()
+        return JSONResponse(
+            jwks_document(ring.public_keys), headers={"cache-control": "public, max-age=300"}
+        )
+
+    return jwks
 
 
 def create_subgraph_app(
@@ -81,6 +100,7 @@ def create_subgraph_app(
     key_ring: KeyRing | None = None,
     events: EventRuntime | None = None,
     gateway_secrets: Sequence[str] | str | None = None,
+    publish_jwks: bool = False,
 ) -> Starlette:
     """The subgraph's ASGI app. `get_session` makes the request's session (e.g.
     `Database(url).session_factory`); by default a `Database` from `DATABASE_URL`, created on
@@ -88,7 +108,8 @@ def create_subgraph_app(
     environment); `events` (outbox relay and consumers) starts and stops with the app.
     `gateway_secrets`: `path` answers only requests carrying one of them in
     `x-brand-matrix-gateway` (else HTTP 403, `GATEWAY_REQUIRED`; `/health` stays open);
-    default: `BRAND_MATRIX_GATEWAY_SECRET` (comma-separated), `()` or unset: no check."""
+    default: `BRAND_MATRIX_GATEWAY_SECRET` (comma-separated), `()` or unset: no check.
+    `publish_jwks`: serve the key ring's public keys at `/.well-known/jwks.json`."""
     startup: list[Callable[[], Any]] = []
     shutdown: list[Callable[[], Any]] = []
     if events is not None:
@@ -98,6 +119,7 @@ def create_subgraph_app(
         shutdown.append(on_shutdown)
     if key_ring is not None:
         context_class = type(context_class.__name__, (context_class,), {"key_ring": key_ring})
+        shutdown.append(key_ring.aclose)  # a JWKS source's HTTP session
     if get_session is None:
         holder: list[Database] = []
 
@@ -121,11 +143,14 @@ def create_subgraph_app(
     )
     secrets = secrets_from_env() if gateway_secrets is None else parse_secrets(gateway_secrets)
     endpoint: Any = GatewayGuard(graphql, secrets) if secrets else graphql
+    routes = [
+        Route("/health", _health, methods=["GET"]),
+        Route(path, endpoint, methods=["GET", "POST"]),
+    ]
+    if publish_jwks:
+        routes.append(Route(JWKS_PATH, _jwks_endpoint(key_ring), methods=["GET"]))
     app = Starlette(
-        routes=[
-            Route("/health", _health, methods=["GET"]),
-            Route(path, endpoint, methods=["GET", "POST"]),
-        ],
+        routes=routes,
         lifespan=_lifespan(startup, shutdown) if startup or shutdown else None,
     )
     app.state.events = events
@@ -172,13 +197,14 @@ def deployment_app(
     key_ring: KeyRing | None = None,
     state: Mapping[str, Any] | None = None,
     gateway_secrets: Sequence[str] | str | None = None,
+    publish_jwks: bool = False,
 ) -> Starlette:
     """One deployment of a subgraph: `schema` on `database` (disposed at shutdown) with its
     `events` (relay and consumers, started and stopped with the app), a context class bound to
     `context` (class attributes: the deployment's brand, settings...), `key_ring` (default:
     from the environment). `app.state` holds `database`, `events`, `key_ring`,
-    `context_class` and whatever `state` adds. `gateway_secrets`: see `create_subgraph_app`
-    (default: `BRAND_MATRIX_GATEWAY_SECRET`)."""
+    `context_class` and whatever `state` adds. `gateway_secrets`, `publish_jwks`: see
+    `create_subgraph_app` (default: `BRAND_MATRIX_GATEWAY_SECRET`; no JWKS)."""
     key_ring = key_ring or KeyRing.from_env()
     bound = type(context_class.__name__, (context_class,), dict(context or {}))
     app = create_subgraph_app(
@@ -190,6 +216,7 @@ def deployment_app(
         key_ring=key_ring,
         events=events,
         gateway_secrets=gateway_secrets,
+        publish_jwks=publish_jwks,
     )
     app.state.database = database
     app.state.events = events

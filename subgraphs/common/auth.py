@@ -9,7 +9,13 @@ expired).
 
 The embedded default is HS256 with `BRAND_MATRIX_JWT_SECRET` (or a fixed development secret,
 for `brand-matrix dev` and tests only). `BRAND_MATRIX_JWT_KEYS="kid1=secret1,kid2=secret2"`
-configures several keys, the first active.
+configures several keys, the first active. In production the member subgraph signs with a
+private key (`BRAND_MATRIX_JWT_PRIVATE_KEY_FILE` + `BRAND_MATRIX_JWT_KID`, or
+`BRAND_MATRIX_JWT_PRIVATE_KEYS="kid1=path1,kid2=path2"`, the first active) and publishes its
+public keys at `/.well-known/jwks.json`; the other subgraphs verify with
+`BRAND_MATRIX_JWT_PUBLIC_KEYS="kid1=path1,..."` and/or `BRAND_MATRIX_JWT_JWKS_URL`. The
+variables are read once, in `tokenkeys.env` (shared with the gateway; its docstring has them
+all).
 
 Subgraphs read `Authorization: Bearer <token>` through `SubgraphContext.claims` and guard their
 resolvers with `require_member` / `require_self` / `require_staff` / `require_service`.
@@ -17,7 +23,6 @@ resolvers with `require_member` / `require_self` / `require_staff` / `require_se
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from collections.abc import Iterable, Mapping
@@ -27,9 +32,11 @@ from typing import Any
 import jwt
 from graphql import GraphQLError
 
+from tokenkeys import JwksKeys, KeySource, SigningKey, StaticKeys, VerificationKey, key_config
+from tokenkeys.verification import DEV_SECRET as DEV_SECRET  # re-exported: dev and tests
+
 ISSUER = "brand-matrix"
 AUDIENCE = "brand-matrix"
-DEV_SECRET = "brand-matrix-development-secret-not-for-production"
 DEFAULT_ACCESS_TTL = 15 * 60
 KINDS = ("member", "staff", "operator", "service")
 LEEWAY_SECONDS = 5
@@ -60,49 +67,83 @@ class Claims:
         return scope in self.scopes
 
 
-@dataclass(frozen=True)
-class SigningKey:
-    kid: str
-    secret: str
-    algorithm: str = "HS256"
-
-
 class KeyRing:
-    """Keys by `kid`; `active` signs, every key verifies."""
+    """Signing keys by `kid` (`active` signs, every one verifies) and further verification
+    sources (PEM public keys, a JWKS URL).
 
-    def __init__(self, keys: Iterable[SigningKey], active: str | None = None) -> None:
+    `decode` is synchronous and never does I/O: it reads what the sources hold. A JWKS source
+    is fetched by the async `prepare` (the app's startup, and each request before its
+    resolvers run: see `subgraphs.common.app`), so verification never blocks the event loop
+    on the network and resolvers keep their sync `context.claims`.
+    """
+
+    def __init__(
+        self,
+        keys: Iterable[SigningKey],
+        active: str | None = None,
+        *,
+        sources: Iterable[KeySource] = (),
+    ) -> None:
         self.keys = {key.kid: key for key in keys}
-        if not self.keys:
+        self.sources = list(sources)
+        if not self.keys and not self.sources:
             raise ValueError("a key ring needs at least one key")
-        self.active = active or next(iter(self.keys))
-        if self.active not in self.keys:
+        self.active = active or next(iter(self.keys), None)
+        if self.keys and self.active not in self.keys:
             raise ValueError(f"active key {self.active!r} is not in the ring")
+        self._remote = [source for source in self.sources if isinstance(source, JwksKeys)]
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> KeyRing:
-        env = os.environ if environ is None else environ
-        listed = env.get("BRAND_MATRIX_JWT_KEYS", "").strip()
-        if listed:
-            keys: dict[str, SigningKey] = {}
-            for item in listed.split(","):
-                if not item.strip():
-                    continue  # a trailing or doubled comma
-                kid, sep, secret = (part.strip() for part in item.partition("="))
-                if not sep or not kid or not secret:
-                    raise ValueError("BRAND_MATRIX_JWT_KEYS must read 'kid=secret[,kid=secret...]'")
-                if kid in keys:  # a silent overwrite would sign with the wrong secret
-                    raise ValueError(f"BRAND_MATRIX_JWT_KEYS lists key {kid!r} twice")
-                keys[kid] = SigningKey(kid, secret)
-            if not keys:
-                raise ValueError("BRAND_MATRIX_JWT_KEYS must read 'kid=secret[,kid=secret...]'")
-            return cls(keys.values())
-        return cls([SigningKey("default", env.get("BRAND_MATRIX_JWT_SECRET") or DEV_SECRET)])
+        """The keys of the environment (`tokenkeys.env` lists the variables); KeyConfigError
+        (a ValueError, one line naming the variable) for a bad value."""
+        config = key_config(environ)
+        return cls(config.signing, sources=config.sources)
+
+    @property
+    def public_keys(self) -> list[VerificationKey]:
+        """The public keys of the signing keys, for the JWKS (shared secrets never)."""
+        verifying = (key.verification_key for key in self.keys.values())
+        return [key for key in verifying if key.is_public]
 
     def sign(self, payload: Mapping[str, Any]) -> str:
+        if self.active is None:
+            raise ValueError(
+                "this service has no signing key: set BRAND_MATRIX_JWT_PRIVATE_KEY_FILE "
+                "(or a shared BRAND_MATRIX_JWT_SECRET)"
+            )
         key = self.keys[self.active]
         return jwt.encode(
             dict(payload), key.secret, algorithm=key.algorithm, headers={"kid": key.kid}
         )
+
+    async def prepare(self, token: str | None = None) -> None:
+        """Load the JWKS keys `decode` will need: when never loaded or stale, and once more
+        when `token` names a kid nobody holds (rate limited by the source). Never raises for
+        a bad token (`decode` says what is wrong); a no-op without a token (an anonymous
+        request needs no keys) or without JWKS sources."""
+        if not self._remote or not token:
+            return
+        for source in self._remote:
+            await source.ensure_fresh()
+        kid = _kid_of(token)
+        if kid is not None and self._find(kid) is None:
+            for source in self._remote:
+                await source.refresh_for_unknown()  # the issuer may have published a new key
+
+    async def aclose(self) -> None:
+        for source in self._remote:
+            await source.aclose()
+
+    def _find(self, kid: str) -> VerificationKey | None:
+        signing = self.keys.get(kid)
+        if signing is not None:
+            return signing.verification_key
+        for source in self.sources:
+            found = next((k for k in source_keys(source) if k.kid == kid), None)
+            if found is not None:
+                return found
+        return None
 
     def decode(self, token: str, *, audience: str = AUDIENCE) -> dict[str, Any]:
         """The verified payload; `AuthError` for anything wrong (one line, no details leaked
@@ -113,13 +154,15 @@ class KeyRing:
             raise AuthError("the access token is malformed") from None
         kid = header.get("kid")
         # a non-string kid (e.g. a list) would make the lookup itself raise
-        key = self.keys.get(kid) if isinstance(kid, str) else None
+        key = self._find(kid) if isinstance(kid, str) else None
         if key is None:
             raise AuthError("the access token was signed by an unknown key")
         try:
+            # The key's own algorithm, never the header's: an HS256 token "signed" with a
+            # public key's PEM text is refused (alg confusion).
             return jwt.decode(
                 token,
-                key.secret,
+                key.key,
                 algorithms=[key.algorithm],
                 audience=audience,
                 issuer=ISSUER,
@@ -130,6 +173,34 @@ class KeyRing:
             raise AuthError("the access token has expired") from None
         except jwt.PyJWTError as error:
             raise AuthError(f"the access token is invalid ({error})") from None
+
+
+def source_keys(source: KeySource) -> list[VerificationKey]:
+    """Every key a source holds now (no I/O)."""
+    if isinstance(source, StaticKeys):
+        return source.keys
+    if isinstance(source, JwksKeys):
+        return source.keys
+    return []
+
+
+def _kid_of(token: str) -> str | None:
+    try:
+        kid = jwt.get_unverified_header(token).get("kid")
+    except jwt.PyJWTError:
+        return None
+    return kid if isinstance(kid, str) else None
+
+
+def kind_scopes(kind: str, scopes: Iterable[str]) -> list[str]:
+    """The token's scopes with its kind among them, so the gateway's `@requiresScopes` can
+    refuse early (`member`, `staff`, `operator`, `service`); a scope naming another kind
+    would let the gateway pass a caller the resolver guards (which read `kind`) refuse."""
+    named = set(scopes)
+    other = sorted(named & set(KINDS) - {kind})
+    if other:
+        raise ValueError(f"a {kind} token cannot carry the scope {other[0]!r} of another kind")
+    return sorted(named | {kind})
 
 
 def issue_token(
@@ -146,13 +217,14 @@ def issue_token(
 ) -> str:
     if kind not in KINDS:
         raise ValueError(f"unknown token kind {kind!r}")
+    scopes = kind_scopes(kind, scopes)
     issued = int(time.time() if now is None else now)
     payload: dict[str, Any] = {
         "iss": ISSUER,
         "aud": audience,
         "sub": subject,
         "kind": kind,
-        "scopes": sorted(set(scopes)),
+        "scopes": scopes,
         "roles": sorted(set(roles)),
         "iat": issued,
         "exp": issued + ttl_seconds,
@@ -180,17 +252,29 @@ def verify_token(ring: KeyRing, token: str, *, audience: str = AUDIENCE) -> Clai
     )
 
 
-def claims_from_headers(ring: KeyRing, headers: Mapping[str, str]) -> Claims | None:
-    """The verified claims of `Authorization: Bearer ...`, None without the header."""
+def _authorization(headers: Mapping[str, str]) -> str | None:
     value = headers.get("authorization")
     if value is None and isinstance(headers, dict):  # a plain dict is case-sensitive
         value = next((v for k, v in headers.items() if k.lower() == "authorization"), None)
+    return value
+
+
+def presented_token(headers: Mapping[str, str]) -> str | None:
+    """The token of `Authorization: Bearer ...`, None without one or when the header is not a
+    bearer token (`claims_from_headers` says what is wrong)."""
+    scheme, _, token = (_authorization(headers) or "").strip().partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def claims_from_headers(ring: KeyRing, headers: Mapping[str, str]) -> Claims | None:
+    """The verified claims of `Authorization: Bearer ...`, None without the header."""
+    value = _authorization(headers)
     if not value:
         return None
-    scheme, _, token = value.strip().partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = presented_token(headers)
+    if token is None:
         raise AuthError("the Authorization header must read 'Bearer <token>'")
-    return verify_token(ring, token.strip())
+    return verify_token(ring, token)
 
 
 def _strings(value: Any) -> list[str]:

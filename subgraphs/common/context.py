@@ -9,7 +9,8 @@
 - `headers`, `brand` (the `x-brand` header, or None).
 - `claims`: the verified access token of `Authorization: Bearer ...` (None without one; an
   invalid token raises `auth.AuthError` where it is read), checked against `key_ring` (set per
-  app by `create_subgraph_app(key_ring=...)`; by default from the environment).
+  app by `create_subgraph_app(key_ring=...)`; by default from the environment). Sync: the
+  keys of a JWKS URL are fetched before, by the async `prepare_auth` (run by the app).
 - `loader(name)`: the request's DataLoader of that name, created on first use from the
   factories given to `create_subgraph_app(loaders=...)` or from `loader(name, factory)`.
 """
@@ -24,6 +25,8 @@ from typing import Any
 
 from aiodataloader import DataLoader
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from tokenkeys import env as key_env
 
 from . import auth
 from .database import SessionFactory
@@ -68,6 +71,17 @@ class SubgraphContext:
             self._claims_read = True
         return self._claims
 
+    async def prepare_auth(self) -> None:
+        """Fetch the JWKS keys the request's token needs, if any (see `auth.KeyRing`)."""
+        token = auth.presented_token(self.headers)
+        if token is None:
+            return
+        try:
+            ring = self.key_ring or _default_key_ring()
+        except ValueError:
+            return  # a bad key variable: reading `claims` raises it as a GraphQL error
+        await ring.prepare(token)
+
     @property
     def session(self) -> AsyncSession:
         if self._session is None:
@@ -95,13 +109,13 @@ class SubgraphContext:
             await session.close()
 
 
-_DEFAULT_RING: dict[tuple[str | None, str | None], auth.KeyRing] = {}
+_DEFAULT_RING: dict[tuple[str | None, ...], auth.KeyRing] = {}
 
 
 def _default_key_ring() -> auth.KeyRing:
     # Keyed by the variables it is read from: a changed environment (a test's monkeypatch, a
     # rotated secret) is honoured instead of the first ring being used for ever.
-    env = (os.environ.get("BRAND_MATRIX_JWT_KEYS"), os.environ.get("BRAND_MATRIX_JWT_SECRET"))
+    env = tuple(os.environ.get(name) for name in key_env.ALL)
     ring = _DEFAULT_RING.get(env)
     if ring is None:
         _DEFAULT_RING.clear()

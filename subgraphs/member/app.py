@@ -1,7 +1,9 @@
 """`create_app(database_url, *, bus=None, key_ring=None, settings=None)`: the member subgraph
 (central) as an ASGI app, with its outbox relay, its consumer "member" (`order.paid`,
 `erasure.completed`) and the periodic erasure retry (`app.state.events`, a
-`MemberEventRuntime`, started with the app's lifespan).
+`MemberEventRuntime`, started with the app's lifespan). It signs the access tokens, so it
+publishes the public keys of its key ring at `GET /.well-known/jwks.json` (empty with shared
+HS256 secrets only), for the gateway's `[auth] jwks_url` and `BRAND_MATRIX_JWT_JWKS_URL`.
 
 `migrate(database_url)` brings its database to the latest member revision (its own Alembic
 version table, `alembic_version_member`).
@@ -58,6 +60,7 @@ def create_app(
         context={"member_settings": settings},
         key_ring=key_ring,
         state={"settings": settings},
+        publish_jwks=True,  # the issuer: other services verify its tokens with these keys
     )
 
 

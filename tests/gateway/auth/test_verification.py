@@ -180,7 +180,7 @@ async def test_tokens_issued_by_the_subgraphs_verify_at_the_gateway() -> None:
     env = {"BRAND_MATRIX_JWT_SECRET": SECRET}
     token = issue_token(KeyRing.from_env(env), subject="m-9", kind="member", scopes=["a"])
     payload = await TokenVerifier([hs256_keys_from_env(env)]).verify(token)
-    assert (payload["sub"], payload["scopes"]) == ("m-9", ["a"])
+    assert (payload["sub"], payload["scopes"]) == ("m-9", ["a", "member"])
 
 
 async def test_configurable_audience_and_issuer() -> None:

@@ -60,7 +60,7 @@ def test_round_trip(ring):
     assert claims.subject == "mbr_1"
     assert claims.kind == "member"
     assert claims.brand == "lumen"
-    assert claims.scopes == frozenset({"a", "b"})
+    assert claims.scopes == frozenset({"a", "b", "member"})  # the kind is a scope too
     assert claims.roles == frozenset({"vip"})
     assert claims.token_id and claims.expires_at is not None
     assert abs(claims.expires_at - (time.time() + auth.DEFAULT_ACCESS_TTL)) < 5

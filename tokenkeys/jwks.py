@@ -2,8 +2,11 @@
 
 Keys rotate without downtime: the set is fetched again when it is older than `max_age`, and
 when a token names a kid the cache does not hold (the issuer just published a new key) —
-at most once per `min_refresh_interval`, so tokens with made-up kids cannot make the gateway
-hammer the issuer. A failed fetch keeps the keys already known.
+at most once per `min_refresh_interval`, so tokens with made-up kids cannot make us hammer the
+issuer. A failed fetch keeps the keys already known. HS keys in a JWKS are ignored: a
+published shared secret is not a key anyone should trust.
+
+`find` never does I/O (it reads the cache); `ensure_fresh` / `refresh_for_unknown` fetch.
 """
 
 from __future__ import annotations
@@ -17,9 +20,9 @@ from typing import Any
 import aiohttp
 import jwt
 
-from gateway.auth.keys import VerificationKey, _matching
+from tokenkeys.verification import VerificationKey, matching
 
-logger = logging.getLogger("gateway.auth")
+logger = logging.getLogger("tokenkeys")
 
 
 class JwksKeys:
@@ -44,8 +47,13 @@ class JwksKeys:
         self._session: aiohttp.ClientSession | None = None
         self.fetches = 0  # how many times the set was requested (for tests and metrics)
 
+    @property
+    def keys(self) -> list[VerificationKey]:
+        """The keys of the last successful fetch."""
+        return list(self._keys)
+
     def find(self, kid: str | None, algorithm: str) -> list[VerificationKey]:
-        return _matching(self._keys, kid, algorithm)
+        return matching(self._keys, kid, algorithm)
 
     async def ensure_fresh(self) -> None:
         """Fetch the set when never loaded or older than max_age (rate limited)."""
@@ -55,7 +63,7 @@ class JwksKeys:
         await self._refresh(now)
 
     async def refresh_for_unknown(self) -> bool:
-        """Fetch again for a kid we do not know; False when rate limited."""
+        """Fetch again for a kid we do not know; False when rate limited or failed."""
         return await self._refresh(self._clock())
 
     async def _refresh(self, requested_at: float) -> bool:
@@ -69,10 +77,11 @@ class JwksKeys:
             self._attempted_at = self._clock()
             try:
                 document = await self._fetch()
+                keys = parse_jwks(document)
             except (aiohttp.ClientError, TimeoutError, ValueError) as error:
                 logger.warning("could not fetch the JWKS at %s: %s", self.url, error)
                 return False
-            self._keys = parse_jwks(document)
+            self._keys = keys
             self._loaded_at = self._clock()
             return True
 
@@ -98,13 +107,15 @@ def parse_jwks(document: Any) -> list[VerificationKey]:
     for entry in document["keys"]:
         if not isinstance(entry, dict) or entry.get("use", "sig") != "sig":
             continue
+        if entry.get("kty") == "oct":
+            continue  # a published shared secret: see the module docstring
         try:
             jwk = jwt.PyJWK(entry)
         except (jwt.PyJWKError, jwt.InvalidKeyError, ValueError, TypeError) as error:
             logger.warning("skipping a JWKS key (kid %r): %s", entry.get("kid"), error)
             continue
         algorithm = jwk.algorithm_name
-        if algorithm == "HS256" or algorithm.startswith("HS"):
-            continue  # a published shared secret is not a key anyone should trust
+        if algorithm.startswith("HS"):
+            continue
         out.append(VerificationKey(jwk.key_id, jwk.key, algorithm))
     return out
