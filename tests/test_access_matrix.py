@@ -1,9 +1,12 @@
 """Each wrong actor on each sensitive field and mutation, through the gateway, over the dev stack.
 
 The stack runs as `brand-matrix dev` does: subgraphs answer only the gateway (a random shared
-secret, sent by the gateway on every fetch). For every (operation, actor) the subgraph's own
-refusal comes back (UNAUTHENTICATED without a token, FORBIDDEN for the wrong caller) and
-nothing changes in any database; then the right actor succeeds.
+secret, sent by the gateway on every fetch), and the gateway verifies tokens and enforces the
+schemas' `@authenticated`/`@requiresScopes`. For every (operation, actor) a refusal comes back
+and nothing changes in any database; then the right actor succeeds. A caller without the
+token (or the kind, carried as a scope) a field needs is refused by the gateway before any
+fetch (UNAUTHORIZED_FIELD_OR_TYPE); one with the right kind but the wrong member or brand by
+the subgraph's own guard (FORBIDDEN).
 
 Actors: anonymous; another member; staff of another brand; a member whose token claims a
 staff role (a member acting as staff); staff of the right brand where only operators may.
@@ -19,6 +22,7 @@ import pytest
 import pytest_asyncio
 from sqlmodel import select
 
+from gateway.auth import GatewayAuth
 from gateway.dev import build_dev_server
 from gateway.service import GraphQLRequest
 from subgraphs.common.auth import issue_token
@@ -55,7 +59,7 @@ async def system(tmp_path_factory):
     )
     await server.stack.prepare()
     await server.stack.start()
-    gateway = server.gateway()
+    gateway = server.gateway(auth=GatewayAuth())  # as `brand-matrix dev` runs it
     try:
         world = await _world(server, gateway)
         yield server, gateway, world
@@ -171,29 +175,31 @@ def _doc(name: str, world: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     }[name]
 
 
-U, F = "UNAUTHENTICATED", "FORBIDDEN"
+# G: the gateway (the token lacks the kind the field's @requiresScopes names, or there is no
+# token for its @authenticated); F: the subgraph's guard (right kind, wrong member or brand).
+G, F = "UNAUTHORIZED_FIELD_OR_TYPE", "FORBIDDEN"
 STAFF_MUTATIONS = ("setSkuPrice", "upsertCrossBrandPlacement", "shipOrder", "refundOrder")
 REFUSALS: list[tuple[str, str, str]] = [
-    *[(op, "anonymous", U) for op in STAFF_MUTATIONS],
-    *[(op, "member A", F) for op in STAFF_MUTATIONS],
-    *[(op, "member acting as staff", F) for op in STAFF_MUTATIONS],
+    *[(op, "anonymous", G) for op in STAFF_MUTATIONS],
+    *[(op, "member A", G) for op in STAFF_MUTATIONS],
+    *[(op, "member acting as staff", G) for op in STAFF_MUTATIONS],  # a role is not a kind
     *[(op, "staff of another brand", F) for op in STAFF_MUTATIONS],
     # another member's order, and the member's private data reached through it
-    ("order", "anonymous", U),
+    ("order", "anonymous", G),
     ("order", "another member", F),
     ("order", "staff of another brand", F),
     ("order", "member acting as staff", F),
-    ("order.member data", "anonymous", U),
+    ("order.member data", "anonymous", G),
     ("order.member data", "another member", F),
     ("order.member data", "staff of another brand", F),
     # points: staff of the brand (or operators) credit them, never a member for themself
-    ("earnPoints", "anonymous", U),
-    ("earnPoints", "member A", F),
-    ("earnPoints", "member acting as staff", F),
+    ("earnPoints", "anonymous", G),
+    ("earnPoints", "member A", G),
+    ("earnPoints", "member acting as staff", G),
     ("earnPoints", "staff of another brand", F),
-    # operators only
+    # operators only: everyone else is refused by the gateway
     *[
-        (op, actor, U if actor == "anonymous" else F)
+        (op, actor, G)
         for op in ("groupKpis", "eraseMember", "erasureRequest")
         for actor in (
             "anonymous",

@@ -27,6 +27,9 @@ MAX_DIRECTIVES = "MAX_DIRECTIVES_EXCEEDED"
 INTROSPECTION_DISABLED = "INTROSPECTION_DISABLED"
 
 
+DEFAULT_MAX_COST = 50_000  # why this number: gateway/limits/settings.py
+
+
 @dataclass(frozen=True, slots=True)
 class Limits:
     """0 turns a limit off. Defaults: see LimitsSettings (gateway/limits/settings.py)."""
@@ -36,7 +39,7 @@ class Limits:
     max_root_fields: int = 20
     max_tokens: int = 15_000
     max_directives: int = 50
-    max_cost: int = 0
+    max_cost: int = DEFAULT_MAX_COST
     default_list_size: int = 10
     introspection: bool = True
 

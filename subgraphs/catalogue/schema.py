@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import strawberry
 
-from subgraphs.common import auth
+from subgraphs.common import access, auth
 from subgraphs.common.brand_ids import load_scoped
 from subgraphs.common.context import SubgraphContext
 
@@ -96,7 +96,9 @@ class Product:
         row = await info.context.loader("category").load(self.category_id)
         return None if row is None else Category.of(row)
 
-    @strawberry.field(description="The SKUs, in display order.")
+    @strawberry.federation.field(
+        description="The SKUs, in display order.", directives=[access.assumed(10)]
+    )
     async def skus(self, info: Info) -> list[Sku]:
         rows = await info.context.loader("skus").load(self.code)
         return [Sku.of(info.context.catalogue_brand, row) for row in rows]
@@ -116,9 +118,10 @@ class Query:
     def catalogue_brand(self, info: Info) -> str:
         return info.context.catalogue_brand
 
-    @strawberry.field(
+    @strawberry.federation.field(
         description="The brand's products on sale, by code; optionally in one category and/or "
-        "whose name contains `search` (case-insensitive). `first` defaults to 20, at most 100."
+        "whose name contains `search` (case-insensitive). `first` defaults to 20, at most 100.",
+        directives=[access.sliced(service.MAX_PAGE)],
     )
     async def products(
         self,
@@ -138,7 +141,9 @@ class Query:
     async def product(self, info: Info, id: strawberry.ID) -> Product | None:
         return await Product.resolve_reference(info, id=id)
 
-    @strawberry.field(description="The brand's categories, in display order.")
+    @strawberry.federation.field(
+        description="The brand's categories, in display order.", directives=[access.assumed(50)]
+    )
     async def categories(self, info: Info) -> list[Category]:
         async with info.context.db() as session:
             rows = await service.list_categories(session)
@@ -154,28 +159,48 @@ def _staff(info: Info) -> str:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Set a SKU's price in fen (staff of the brand).")
+    @strawberry.federation.mutation(
+        description="Set a SKU's price in fen (staff of the brand).",
+        authenticated=True,
+        requires_scopes=access.STAFF,
+        tags=[access.STAFF_TAG],
+    )
     async def set_sku_price(self, info: Info, sku_id: strawberry.ID, price_fen: int) -> Sku:
         brand = _staff(info)
         async with info.context.db() as session:
             row = await service.set_sku_price(session, brand, str(sku_id), price_fen)
         return Sku.of(brand, row)
 
-    @strawberry.mutation(description="Set a SKU's inventory on hand (staff of the brand).")
+    @strawberry.federation.mutation(
+        description="Set a SKU's inventory on hand (staff of the brand).",
+        authenticated=True,
+        requires_scopes=access.STAFF,
+        tags=[access.STAFF_TAG],
+    )
     async def set_sku_stock(self, info: Info, sku_id: strawberry.ID, stock: int) -> Sku:
         brand = _staff(info)
         async with info.context.db() as session:
             row = await service.set_sku_stock(session, brand, str(sku_id), stock)
         return Sku.of(brand, row)
 
-    @strawberry.mutation(description="Put a SKU on or off sale (staff of the brand).")
+    @strawberry.federation.mutation(
+        description="Put a SKU on or off sale (staff of the brand).",
+        authenticated=True,
+        requires_scopes=access.STAFF,
+        tags=[access.STAFF_TAG],
+    )
     async def set_sku_active(self, info: Info, sku_id: strawberry.ID, active: bool) -> Sku:
         brand = _staff(info)
         async with info.context.db() as session:
             row = await service.set_sku_active(session, brand, str(sku_id), active)
         return Sku.of(brand, row)
 
-    @strawberry.mutation(description="Put a product on or off sale (staff of the brand).")
+    @strawberry.federation.mutation(
+        description="Put a product on or off sale (staff of the brand).",
+        authenticated=True,
+        requires_scopes=access.STAFF,
+        tags=[access.STAFF_TAG],
+    )
     async def set_product_active(
         self, info: Info, product_id: strawberry.ID, active: bool
     ) -> Product:

@@ -25,7 +25,7 @@ import strawberry
 from strawberry.federation.schema_directives import Key
 from strawberry.scalars import JSON
 
-from subgraphs.common import auth
+from subgraphs.common import access, auth
 from subgraphs.common.brand_ids import load_scoped
 from subgraphs.common.context import SubgraphContext
 
@@ -222,6 +222,10 @@ class Member:
         description="Other brands' products to show this member in this brand's app, best "
         "first: none without cross-brand consent, more as the member buys more. Only the "
         "member themself may read them.",
+        authenticated=True,
+        requires_scopes=access.MEMBER,
+        # ranks every live placement and records impressions, after a fetch from member
+        directives=[access.sliced(MAX_RECOMMENDATIONS), access.cost(access.RANKING_COST)],
     )
     async def cross_brand_recommendations(
         self, info: Info, first: int | None = 4
@@ -332,8 +336,9 @@ class Query:
     def content_brand(self, info: Info) -> str:
         return info.context.content_brand
 
-    @strawberry.field(
-        description="The banners of a placement live now, in display order (position)."
+    @strawberry.federation.field(
+        description="The banners of a placement live now, in display order (position).",
+        directives=[access.assumed(20)],
     )
     async def banners(self, info: Info, placement: str) -> list[Banner]:
         at = info.context.now()
@@ -342,8 +347,9 @@ class Query:
         brand = info.context.content_brand
         return [Banner.of(brand, row) for row in rows]
 
-    @strawberry.field(
-        description="Published articles, newest first. `first` defaults to 10, at most 100."
+    @strawberry.federation.field(
+        description="Published articles, newest first. `first` defaults to 10, at most 100.",
+        directives=[access.sliced(service.MAX_PAGE)],
     )
     async def articles(self, info: Info, first: int | None = service.DEFAULT_PAGE) -> list[Article]:
         at = info.context.now()
@@ -352,7 +358,13 @@ class Query:
         brand = info.context.content_brand
         return [Article.of(brand, row) for row in rows]
 
-    @strawberry.field(description="The brand's cross-brand placements, all of them (staff).")
+    @strawberry.federation.field(
+        description="The brand's cross-brand placements, all of them (staff).",
+        authenticated=True,
+        requires_scopes=access.STAFF,
+        tags=[access.STAFF_TAG],
+        directives=[access.assumed(100)],
+    )
     async def cross_brand_placements(self, info: Info) -> list[CrossBrandPlacement]:
         brand = _staff(info)
         async with info.context.db() as session:
@@ -368,7 +380,12 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Create or replace a cross-brand placement (staff).")
+    @strawberry.federation.mutation(
+        description="Create or replace a cross-brand placement (staff).",
+        authenticated=True,
+        requires_scopes=access.STAFF,
+        tags=[access.STAFF_TAG],
+    )
     async def upsert_cross_brand_placement(
         self, info: Info, input: CrossBrandPlacementInput
     ) -> CrossBrandPlacement:
@@ -390,7 +407,12 @@ class Mutation:
             row = await placements.upsert_placement(session, brand, data, settings)
         return CrossBrandPlacement.of(brand, row)
 
-    @strawberry.mutation(description="Switch a cross-brand placement on or off (staff).")
+    @strawberry.federation.mutation(
+        description="Switch a cross-brand placement on or off (staff).",
+        authenticated=True,
+        requires_scopes=access.STAFF,
+        tags=[access.STAFF_TAG],
+    )
     async def set_cross_brand_placement_active(
         self, info: Info, id: strawberry.ID, active: bool
     ) -> CrossBrandPlacement:

@@ -24,7 +24,7 @@ from enum import Enum
 
 import strawberry
 
-from subgraphs.common import auth
+from subgraphs.common import access, auth
 from subgraphs.common.context import SubgraphContext
 
 from . import coupons, kpis, service
@@ -127,6 +127,10 @@ class Coupon:
         )
 
 
+# The gateway refuses everyone else before fetching; `_self_or_operator` still decides whose.
+OWN = {"authenticated": True, "requires_scopes": access.MEMBER_OR_OPERATOR}
+
+
 def _self_or_operator(info: Info, member_id: str) -> None:
     claims = auth.require_claims(info.context.claims)
     if claims.kind != "operator":
@@ -141,25 +145,31 @@ class Member:
     async def resolve_reference(cls, info: Info, **kwargs) -> Member:
         return cls(id=strawberry.ID(str(kwargs.get("id", ""))))
 
-    @strawberry.field(description="Points spendable now, group-wide (expired points excluded).")
+    @strawberry.federation.field(
+        description="Points spendable now, group-wide (expired points excluded).", **OWN
+    )
     async def points(self, info: Info) -> int:
         _self_or_operator(info, self.id)
         return service.balance(await info.context.loader("entries").load(self.id))
 
-    @strawberry.field(description="All points ever earned (the tier's basis).")
+    @strawberry.federation.field(description="All points ever earned (the tier's basis).", **OWN)
     async def lifetime_points(self, info: Info) -> int:
         _self_or_operator(info, self.id)
         account = await info.context.loader("account").load(self.id)
         return 0 if account is None else account.lifetime_earned
 
-    @strawberry.field(description="Group-wide tier: the same in every brand.")
+    @strawberry.federation.field(description="Group-wide tier: the same in every brand.", **OWN)
     async def tier(self, info: Info) -> Tier:
         _self_or_operator(info, self.id)
         account = await info.context.loader("account").load(self.id)
         lifetime = 0 if account is None else account.lifetime_earned
         return Tier(service.tier_for(lifetime, info.context.loyalty_settings.tiers))
 
-    @strawberry.field(description="Ledger entries, newest first (`first` at most 100).")
+    @strawberry.federation.field(
+        description="Ledger entries, newest first (`first` at most 100).",
+        directives=[access.sliced(service.MAX_HISTORY)],
+        **OWN,
+    )
     async def points_history(
         self, info: Info, first: int | None = service.DEFAULT_HISTORY
     ) -> list[PointsEntry]:
@@ -168,7 +178,11 @@ class Member:
         rows = await info.context.loader("entries").load(self.id)
         return [PointsEntry.of(row) for row in service.history(rows, first)]
 
-    @strawberry.field(description="The member's coupons, newest first; all when status is null.")
+    @strawberry.federation.field(
+        description="The member's coupons, newest first; all when status is null.",
+        directives=[access.assumed(50)],  # a few per brand pair and month at most
+        **OWN,
+    )
     async def coupons(self, info: Info, status: CouponStatus | None = None) -> list[Coupon]:
         _self_or_operator(info, self.id)
         rows = await info.context.loader("coupons").load(self.id)
@@ -195,7 +209,12 @@ def _parse_moment(value: object, name: str) -> datetime:
         raise service.LoyaltyError(f"{name} must be an ISO 8601 date-time") from None
 
 
-@strawberry.federation.type(keys=["since until"])
+@strawberry.federation.type(
+    keys=["since until"],
+    authenticated=True,
+    requires_scopes=access.OPERATOR,
+    tags=[access.OPERATOR_TAG],
+)
 class GroupKpis:
     """Group KPIs over [since, until) (owned by the order subgraph; described there)."""
 
@@ -209,9 +228,13 @@ class GroupKpis:
         until = _parse_moment(kwargs.get("until"), "until")
         return cls(since=since, until=until)
 
-    @strawberry.field(
+    @strawberry.federation.field(
         description="Members with points earned or redeemed in two or more distinct brands "
-        "within [since, until). Operators only."
+        "within [since, until). Operators only.",
+        authenticated=True,
+        requires_scopes=access.OPERATOR,
+        tags=[access.OPERATOR_TAG],
+        directives=[access.cost(access.AGGREGATE_COST)],
     )
     async def multi_brand_points_members(self, info: Info) -> int:
         auth.require_operator(info.context.claims)
@@ -248,7 +271,10 @@ def _brand(info: Info) -> str:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The tiers and their thresholds, lowest first.")
+    @strawberry.federation.field(
+        description="The tiers and their thresholds, lowest first.",
+        directives=[access.assumed(len(Tier))],
+    )
     def loyalty_tiers(self, info: Info) -> list[TierLevel]:
         return [
             TierLevel(tier=Tier(name), threshold=threshold)
@@ -258,9 +284,12 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
         description="Credit points earned in the x-brand brand; idempotent by key per member. "
-        "expiresAt defaults to the configured validity."
+        "expiresAt defaults to the configured validity.",
+        authenticated=True,
+        requires_scopes=[[EARN_SCOPE], *access.STAFF],
+        tags=[access.SERVICE_TAG, access.STAFF_TAG],
     )
     async def earn_points(
         self,
@@ -284,9 +313,11 @@ class Mutation:
             )  # fmt: skip
         return PointsPosting.of(posting)
 
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
         description="Spend points in the x-brand brand; idempotent by key per member; refused "
-        "(nothing written) beyond the spendable balance."
+        "(nothing written) beyond the spendable balance.",
+        authenticated=True,
+        requires_scopes=access.MEMBER,
     )
     async def redeem_points(
         self,
@@ -304,9 +335,11 @@ class Mutation:
             )
         return PointsPosting.of(posting)
 
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
         description="Reserve one of your coupons for an order: a signed coupon token valid "
-        "15 minutes; the coupon is RESERVED until then (AVAILABLE again if no order uses it)."
+        "15 minutes; the coupon is RESERVED until then (AVAILABLE again if no order uses it).",
+        authenticated=True,
+        requires_scopes=access.MEMBER,
     )
     async def reserve_coupon(self, info: Info, coupon_id: strawberry.ID) -> CouponReservation:
         claims = auth.require_member(info.context.claims)

@@ -18,7 +18,7 @@ from enum import Enum
 
 import strawberry
 
-from subgraphs.common import auth
+from subgraphs.common import access, auth
 from subgraphs.common.context import SubgraphContext
 
 from . import erasure, service, sessions
@@ -31,6 +31,10 @@ from .models import PaymentMethod as PaymentMethodRow
 from .settings import MemberSettings
 
 READ_SCOPE = "member:read"
+# Who the gateway lets ask a member's personal fields: as `can_read` (which still decides
+# whose). `displayName` stays open there: signIn answers it to the caller who just signed in.
+READERS = [["member"], ["operator"], [READ_SCOPE]]
+PERSONAL = {"authenticated": True, "requires_scopes": READERS}
 
 
 class MemberContext(SubgraphContext):
@@ -158,11 +162,12 @@ class Engagement:
     first_seen_at: datetime
     orders_count: int
     last_order_at: datetime | None
-    brands_used: list[str] = strawberry.field(
-        description="Brands whose app the member signed in to."
+    brands_used: list[str] = strawberry.federation.field(
+        description="Brands whose app the member signed in to.",
+        directives=[access.assumed(10)],
     )
-    brands_purchased: list[str]
-    categories_purchased: list[str]
+    brands_purchased: list[str] = strawberry.federation.field(directives=[access.assumed(10)])
+    categories_purchased: list[str] = strawberry.federation.field(directives=[access.assumed(20)])
 
 
 @strawberry.federation.type(keys=["id"], description="One person across every brand.")
@@ -187,7 +192,7 @@ class Member:
             can_read(info, self.row.id)
         return self.row.erased_at is None
 
-    @strawberry.field(description="WeChat UnionID (null once erased).")
+    @strawberry.federation.field(description="WeChat UnionID (null once erased).", **PERSONAL)
     def union_id(self, info: Info) -> str | None:
         return self.row.union_id if self._check(info) else None
 
@@ -195,12 +200,18 @@ class Member:
     def display_name(self, info: Info) -> str | None:
         return self.row.display_name if self._check(info) else None
 
-    @strawberry.field(description="When the member's data was erased (null: not erased).")
+    @strawberry.federation.field(
+        description="When the member's data was erased (null: not erased).", **PERSONAL
+    )
     def erased_at(self, info: Info) -> datetime | None:
         self._check(info)
         return None if self.row.erased_at is None else service.as_utc(self.row.erased_at)
 
-    @strawberry.field(description="The brand apps the member signed in to, first one first.")
+    @strawberry.federation.field(
+        description="The brand apps the member signed in to, first one first.",
+        directives=[access.assumed(10)],
+        **PERSONAL,
+    )
     async def brand_accounts(self, info: Info) -> list[BrandAccount]:
         self._check(info)
         rows = await info.context.loader("accounts").load(self.row.id)
@@ -214,23 +225,25 @@ class Member:
             for r in rows
         ]
 
-    @strawberry.field
+    @strawberry.federation.field(directives=[access.assumed(service.MAX_ADDRESSES)], **PERSONAL)
     async def addresses(self, info: Info) -> list[Address]:
         self._check(info)
         return [Address.of(r) for r in await info.context.loader("addresses").load(self.row.id)]
 
-    @strawberry.field
+    @strawberry.federation.field(
+        directives=[access.assumed(service.MAX_PAYMENT_METHODS)], **PERSONAL
+    )
     async def payment_methods(self, info: Info) -> list[PaymentMethod]:
         self._check(info)
         rows = await info.context.loader("payment_methods").load(self.row.id)
         return [PaymentMethod.of(r) for r in rows]
 
-    @strawberry.field
+    @strawberry.federation.field(**PERSONAL)
     async def cross_brand_consent(self, info: Info) -> CrossBrandConsent:
         self._check(info)
         return CrossBrandConsent.of(await info.context.loader("consent").load(self.row.id))
 
-    @strawberry.field
+    @strawberry.federation.field(**PERSONAL)
     async def engagement(self, info: Info) -> Engagement:
         self._check(info)
         row = await info.context.loader("engagement").load(self.row.id)
@@ -288,7 +301,9 @@ class ErasureRequest:
     requested_at: datetime
     completed_at: datetime | None
     attempts: int = strawberry.field(description="Times member.erased was announced.")
-    participants: list[ErasureParticipant]
+    participants: list[ErasureParticipant] = strawberry.federation.field(
+        directives=[access.assumed(10)]  # one per subgraph kind
+    )
 
     @classmethod
     def of(cls, status: erasure.ErasureStatus) -> ErasureRequest:
@@ -343,7 +358,9 @@ class PaymentMethodInput:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The signed-in member.")
+    @strawberry.federation.field(
+        description="The signed-in member.", authenticated=True, requires_scopes=access.MEMBER
+    )
     async def me(self, info: Info) -> Member | None:
         member_id = _member_id(info)
         row = await info.context.loader("member").load(member_id)
@@ -353,7 +370,12 @@ class Query:
             raise unauthenticated("this member was erased; sign in again to start afresh")
         return Member.of(row)
 
-    @strawberry.field(description="An erasure request and its participants (operators).")
+    @strawberry.federation.field(
+        description="An erasure request and its participants (operators).",
+        authenticated=True,
+        requires_scopes=access.OPERATOR,
+        tags=[access.OPERATOR_TAG],
+    )
     async def erasure_request(self, info: Info, id: strawberry.ID) -> ErasureRequest | None:
         auth.require_operator(info.context.claims)
         async with info.context.db() as session:
@@ -393,7 +415,11 @@ class Mutation:
         async with info.context.db() as session:
             return await sessions.sign_out(session, refresh_token)
 
-    @strawberry.mutation(description="Create (no id) or update one of the member's addresses.")
+    @strawberry.federation.mutation(
+        description="Create (no id) or update one of the member's addresses.",
+        authenticated=True,
+        requires_scopes=access.MEMBER,
+    )
     async def save_address(self, info: Info, input: AddressInput) -> Address:
         member_id = _member_id(info)
         data = service.AddressInput(
@@ -410,14 +436,18 @@ class Mutation:
             row = await service.save_address(session, member_id, data)
         return Address.of(row)
 
-    @strawberry.mutation
+    @strawberry.federation.mutation(authenticated=True, requires_scopes=access.MEMBER)
     async def remove_address(self, info: Info, id: strawberry.ID) -> bool:
         member_id = _member_id(info)
         async with info.context.db() as session:
             await service.remove_address(session, member_id, str(id))
         return True
 
-    @strawberry.mutation(description="Save a payment provider's token (shown masked).")
+    @strawberry.federation.mutation(
+        description="Save a payment provider's token (shown masked).",
+        authenticated=True,
+        requires_scopes=access.MEMBER,
+    )
     async def save_payment_method(self, info: Info, input: PaymentMethodInput) -> PaymentMethod:
         member_id = _member_id(info)
         data = service.PaymentMethodInput(input.provider, input.token, input.label)
@@ -425,15 +455,17 @@ class Mutation:
             row = await service.save_payment_method(session, member_id, data)
         return PaymentMethod.of(row)
 
-    @strawberry.mutation
+    @strawberry.federation.mutation(authenticated=True, requires_scopes=access.MEMBER)
     async def remove_payment_method(self, info: Info, id: strawberry.ID) -> bool:
         member_id = _member_id(info)
         async with info.context.db() as session:
             await service.remove_payment_method(session, member_id, str(id))
         return True
 
-    @strawberry.mutation(
-        description="Grant or withdraw (granted: false) consent to cross-brand use."
+    @strawberry.federation.mutation(
+        description="Grant or withdraw (granted: false) consent to cross-brand use.",
+        authenticated=True,
+        requires_scopes=access.MEMBER,
     )
     async def set_cross_brand_consent(
         self, info: Info, granted: bool, version: str, channel: str
@@ -443,14 +475,23 @@ class Mutation:
             row = await service.set_consent(session, member_id, granted, version, channel)
         return CrossBrandConsent.of(row)
 
-    @strawberry.mutation(description="Erase the signed-in member's personal data everywhere.")
+    @strawberry.federation.mutation(
+        description="Erase the signed-in member's personal data everywhere.",
+        authenticated=True,
+        requires_scopes=access.MEMBER,
+    )
     async def erase_me(self, info: Info) -> ErasureRequest:
         member_id = _member_id(info)
         async with info.context.db() as session:
             status = await erasure.erase_member(session, member_id, info.context.member_settings)
         return ErasureRequest.of(status)
 
-    @strawberry.mutation(description="Erase a member's personal data everywhere (operators).")
+    @strawberry.federation.mutation(
+        description="Erase a member's personal data everywhere (operators).",
+        authenticated=True,
+        requires_scopes=access.OPERATOR,
+        tags=[access.OPERATOR_TAG],
+    )
     async def erase_member(self, info: Info, member_id: strawberry.ID) -> ErasureRequest:
         auth.require_operator(info.context.claims)
         async with info.context.db() as session:

@@ -24,7 +24,7 @@ from enum import Enum
 import strawberry
 from strawberry.federation.schema_directives import Key
 
-from subgraphs.common import auth
+from subgraphs.common import access, auth
 from subgraphs.common.context import SubgraphContext
 
 from . import cart, kpis, lifecycle, service
@@ -129,10 +129,12 @@ class CartLine:
 
 @strawberry.type(description="The member's cart (one per member; it may mix brands).")
 class Cart:
-    lines: list[CartLine]
+    lines: list[CartLine] = strawberry.federation.field(directives=[access.assumed(cart.MAX_LINES)])
     item_count: int
     subtotal_fen: int = strawberry.field(description="Sum of the available lines, fen.")
-    brands: list[str] = strawberry.field(description="The brands in the cart.")
+    brands: list[str] = strawberry.federation.field(
+        description="The brands in the cart.", directives=[access.assumed(10)]
+    )
 
 
 async def load_cart(info: Info, member_id: str) -> Cart:
@@ -292,17 +294,21 @@ class Order:
             payment_method_id=None if method is None else strawberry.ID(method),
         )
 
-    @strawberry.field
+    @strawberry.federation.field(directives=[access.assumed(cart.MAX_LINES)])
     async def lines(self, info: Info) -> list[OrderLine]:
         rows = await info.context.loader("order_lines").load(self.row.id)
         return [OrderLine.of(row) for row in rows]
 
-    @strawberry.field(description="The brands with a line in the order.")
+    @strawberry.federation.field(
+        description="The brands with a line in the order.", directives=[access.assumed(10)]
+    )
     async def brands(self, info: Info) -> list[str]:
         rows = await info.context.loader("order_lines").load(self.row.id)
         return list(dict.fromkeys(row.brand for row in rows))
 
-    @strawberry.field(description="Status changes, oldest first.")
+    @strawberry.federation.field(
+        description="Status changes, oldest first.", directives=[access.assumed(10)]
+    )
     async def history(self, info: Info) -> list[OrderStatusChange]:
         rows: Sequence[StatusChangeRow] = await info.context.loader("order_history").load(
             self.row.id
@@ -368,16 +374,23 @@ class Member:
     async def resolve_reference(cls, info: Info, **kwargs) -> Member:
         return cls(id=strawberry.ID(str(kwargs.get("id", ""))))
 
-    @strawberry.field(description="The member's cart (the member themself or operators).")
+    @strawberry.federation.field(
+        description="The member's cart (the member themself or operators).",
+        authenticated=True,
+        requires_scopes=access.MEMBER_OR_OPERATOR,
+    )
     async def cart(self, info: Info) -> Cart:
         claims = auth.require_claims(info.context.claims)
         if claims.kind != "operator":
             auth.require_self(claims, self.id)
         return await load_cart(info, str(self.id))
 
-    @strawberry.field(
+    @strawberry.federation.field(
         description="The member's orders, newest first, across brands (only those with a "
-        "line of `brand` when given); `first` at most 100."
+        "line of `brand` when given); `first` at most 100.",
+        authenticated=True,
+        requires_scopes=access.ORDER_READERS,
+        directives=[access.sliced(MAX_ORDERS)],
     )
     async def orders(
         self, info: Info, first: int | None = DEFAULT_ORDERS, brand: str | None = None
@@ -413,6 +426,9 @@ def _moment(value: object, name: str) -> datetime:
     keys=["since until"],
     description="Group-wide KPIs over [since, until), operators only. Cross-traffic: cart adds "
     "whose source (a recommendation or banner) was shown in another brand than the product's.",
+    authenticated=True,
+    requires_scopes=access.OPERATOR,
+    tags=[access.OPERATOR_TAG],
 )
 class GroupKpis:
     since: datetime
@@ -506,11 +522,21 @@ async def _order_for(info: Info, order_id: strawberry.ID) -> OrderRow:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="An order (the member, staff of a brand in it, operators).")
+    @strawberry.federation.field(
+        description="An order (the member, staff of a brand in it, operators).",
+        authenticated=True,
+        requires_scopes=access.ORDER_READERS,
+    )
     async def order(self, info: Info, id: strawberry.ID) -> Order | None:
         return await readable_order(info, str(id))
 
-    @strawberry.field(description="Group KPIs over [since, until) (operators).")
+    @strawberry.federation.field(
+        description="Group KPIs over [since, until) (operators).",
+        authenticated=True,
+        requires_scopes=access.OPERATOR,
+        tags=[access.OPERATOR_TAG],
+        directives=[access.cost(access.AGGREGATE_COST)],  # aggregates every order in the window
+    )
     async def group_kpis(self, info: Info, since: datetime, until: datetime) -> GroupKpis:
         auth.require_operator(info.context.claims)
         since, until = kpis.window(since, until)
@@ -519,7 +545,11 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Add a SKU (on sale) to your cart; quantity 1..99.")
+    @strawberry.federation.mutation(
+        description="Add a SKU (on sale) to your cart; quantity 1..99.",
+        authenticated=True,
+        requires_scopes=access.MEMBER,
+    )
     async def add_to_cart(
         self,
         info: Info,
@@ -537,23 +567,33 @@ class Mutation:
             await cart.add(session, claims.subject, str(sku_id), quantity, checked)
         return await load_cart(info, claims.subject)
 
-    @strawberry.mutation(description="Set the quantity (1..99) of a SKU's cart line.")
+    @strawberry.federation.mutation(
+        description="Set the quantity (1..99) of a SKU's cart line.",
+        authenticated=True,
+        requires_scopes=access.MEMBER,
+    )
     async def update_cart_line(self, info: Info, sku_id: strawberry.ID, quantity: int) -> Cart:
         claims = auth.require_member(info.context.claims)
         async with info.context.db() as session:
             await cart.update(session, claims.subject, str(sku_id), quantity)
         return await load_cart(info, claims.subject)
 
-    @strawberry.mutation(description="Remove a SKU's line from your cart.")
+    @strawberry.federation.mutation(
+        description="Remove a SKU's line from your cart.",
+        authenticated=True,
+        requires_scopes=access.MEMBER,
+    )
     async def remove_cart_line(self, info: Info, sku_id: strawberry.ID) -> Cart:
         claims = auth.require_member(info.context.claims)
         async with info.context.db() as session:
             await cart.remove(session, claims.subject, str(sku_id))
         return await load_cart(info, claims.subject)
 
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
         description="Place your cart as an order in the x-brand app and pay it; idempotent by "
-        "key. A declined payment leaves the order PLACED with payment.error (retry: payOrder)."
+        "key. A declined payment leaves the order PLACED with payment.error (retry: payOrder).",
+        authenticated=True,
+        requires_scopes=access.MEMBER,
     )
     async def place_order(self, info: Info, input: PlaceOrderInput) -> Order:
         claims = auth.require_member(info.context.claims)
@@ -570,7 +610,11 @@ class Mutation:
             )
         return Order(row=row)
 
-    @strawberry.mutation(description="Pay your PLACED order again; idempotent by key.")
+    @strawberry.federation.mutation(
+        description="Pay your PLACED order again; idempotent by key.",
+        authenticated=True,
+        requires_scopes=access.MEMBER,
+    )
     async def pay_order(
         self,
         info: Info,
@@ -586,7 +630,11 @@ class Mutation:
             )  # fmt: skip
         return Order(row=row)
 
-    @strawberry.mutation(description="Cancel an order before payment (member or staff).")
+    @strawberry.federation.mutation(
+        description="Cancel an order before payment (member or staff).",
+        authenticated=True,
+        requires_scopes=access.ORDER_READERS,
+    )
     async def cancel_order(self, info: Info, order_id: strawberry.ID) -> Order:
         row = await _order_for(info, order_id)
         claims = await authorize_order(info, row)
@@ -594,7 +642,12 @@ class Mutation:
             row = await lifecycle.cancel(session, row.id, _actor(claims))
         return Order(row=row)
 
-    @strawberry.mutation(description="Mark a paid order shipped (staff of a brand in it).")
+    @strawberry.federation.mutation(
+        description="Mark a paid order shipped (staff of a brand in it).",
+        authenticated=True,
+        requires_scopes=access.STAFF,
+        tags=[access.STAFF_TAG],
+    )
     async def ship_order(self, info: Info, order_id: strawberry.ID) -> Order:
         row = await _order_for(info, order_id)
         claims = await authorize_order(info, row, member_may=False)
@@ -602,7 +655,12 @@ class Mutation:
             row = await lifecycle.ship(session, row.id, _actor(claims))
         return Order(row=row)
 
-    @strawberry.mutation(description="Mark a shipped order delivered (staff of a brand in it).")
+    @strawberry.federation.mutation(
+        description="Mark a shipped order delivered (staff of a brand in it).",
+        authenticated=True,
+        requires_scopes=access.STAFF,
+        tags=[access.STAFF_TAG],
+    )
     async def mark_order_delivered(self, info: Info, order_id: strawberry.ID) -> Order:
         row = await _order_for(info, order_id)
         claims = await authorize_order(info, row, member_may=False)
@@ -610,8 +668,11 @@ class Mutation:
             row = await lifecycle.deliver(session, row.id, _actor(claims))
         return Order(row=row)
 
-    @strawberry.mutation(
-        description="Refund a paid order in full (staff of a brand in it, or operators)."
+    @strawberry.federation.mutation(
+        description="Refund a paid order in full (staff of a brand in it, or operators).",
+        authenticated=True,
+        requires_scopes=access.STAFF,
+        tags=[access.STAFF_TAG],
     )
     async def refund_order(self, info: Info, order_id: strawberry.ID) -> Order:
         row = await _order_for(info, order_id)

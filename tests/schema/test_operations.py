@@ -15,6 +15,7 @@ import pytest
 import pytest_asyncio
 from graphql import OperationDefinitionNode, build_schema, parse, validate
 
+from gateway.auth import GatewayAuth
 from gateway.dev import build_dev_server
 from gateway.service import GraphQLRequest
 
@@ -61,7 +62,7 @@ async def system(tmp_path_factory):
     server = build_dev_server(data_dir, stack_spec=f"{__name__}:small_stack")
     await server.stack.prepare()
     await server.stack.start()
-    gateway = server.gateway()
+    gateway = server.gateway(auth=GatewayAuth())  # as `brand-matrix dev`: directives enforced
     try:
         yield server, gateway
     finally:

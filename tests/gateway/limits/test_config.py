@@ -22,7 +22,7 @@ def test_the_defaults() -> None:
     limits = build_limits(config.limits, introspection=config.gateway.introspection)
     assert limits == Limits()
     assert (limits.max_depth, limits.max_aliases, limits.max_root_fields) == (15, 30, 20)
-    assert (limits.max_tokens, limits.max_directives, limits.max_cost) == (15_000, 50, 0)
+    assert (limits.max_tokens, limits.max_directives, limits.max_cost) == (15_000, 50, 50_000)
     assert limits.introspection
 
 

@@ -112,7 +112,9 @@ async def test_a_missing_slicing_argument_is_refused(serve: Serve) -> None:
     await served.refused("{ page { id } }", "COST_SLICING_ARGUMENT_REQUIRED")
 
 
-async def test_no_budget_by_default(serve: Serve) -> None:
+async def test_a_budget_by_default_and_0_turns_it_off(serve: Serve) -> None:
     served = serve()
+    assert served.gateway.limits is not None and served.gateway.limits.max_cost == 50_000
     assert await served.ok("{ expensive items { price } }")
-    assert await served.ok("{ page { id } }") == {"page": []}
+    await served.refused("{ page { id } }", "COST_SLICING_ARGUMENT_REQUIRED")
+    assert await serve(max_cost=0).ok("{ page { id } }") == {"page": []}

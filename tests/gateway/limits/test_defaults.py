@@ -67,9 +67,9 @@ def test_every_registered_operation_passes_the_defaults(path: Path) -> None:
 
 
 def test_the_default_cost_estimates_are_reported() -> None:
-    """The cost budget is off by default: with no @listSize in the schemas, every nested list
-    counts `default_list_size` items and the benchmark query estimates far beyond any useful
-    budget. The estimate is still computable (and fast) for anyone choosing one."""
+    """The benchmark's schemas have no @listSize: every nested list counts
+    `default_list_size` items, and its query still fits the default budget (our own
+    operations: tests/schema/test_costs.py)."""
     gateway = _gateway(ROOT / "bench" / "data" / "supergraph.graphql")
     text = (ROOT / "bench" / "data" / "query.graphql").read_text(encoding="utf-8")
     document = parse(text)
@@ -79,7 +79,8 @@ def test_the_default_cost_estimates_are_reported() -> None:
     [op] = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     supergraph = gateway.supergraph
     estimate = CostEstimator(supergraph.api_schema, supergraph.costs, op, fragments, 10).estimate()
-    assert estimate == 24420  # 10 users x 10 reviews x ...: far over e.g. 5000
+    assert estimate == 24420  # 10 users x 10 reviews x ...
+    assert estimate < Limits().max_cost
 
 
 def test_a_gateway_built_without_limits_still_has_the_safe_defaults() -> None:
