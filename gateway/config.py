@@ -12,12 +12,14 @@ One TOML file holds everything a deployment needs::
     [subgraphs.NAME]             # gateway/composition/sources.py (url, schema | introspect)
     [partitions.NAME]            # gateway/partitions/config.py (brand partitions)
     [brands.ID]                  # gateway/partitions/config.py (display names)
+    [contracts.NAME]             # gateway/contracts/spec.py: filtered schemas by @tag
     [headers]                    # gateway/headers.py: what reaches subgraphs, e.g.
     all = [{ propagate = { matching = "^x-(brand|device)-" } }]
     subgraphs.order = [{ insert = { name = "x-caller", value = "gateway" } }]
 
     [auth] [persisted_queries] [rate_limits] [telemetry]   # gateway/config_features.py
     [limits]                     # gateway/limits/settings.py: depth, aliases, tokens, cost...
+    [usage]                      # gateway/usage/settings.py: field usage counts, sink
 
 Precedence, lowest first: defaults, the file, environment variables
 (`BRAND_MATRIX_<SECTION>_<KEY>`, e.g. `BRAND_MATRIX_GATEWAY_PORT=8080`,
@@ -60,9 +62,16 @@ from gateway.config_fields import (
 from gateway.config_fields import (
     http_url as _http_url,
 )
+from gateway.contracts.spec import (
+    ContractConfigError,
+    ContractSpec,
+    parse_contract_tables,
+    unknown_brands,
+)
 from gateway.headers import HeaderRuleError, HeaderRules
 from gateway.limits.settings import LimitsSettings
 from gateway.partitions.config import BrandMatrixConfig, ConfigError, parse_config
+from gateway.usage.settings import UsageSettings
 
 ENV_PREFIX = "BRAND_MATRIX_"
 # Read elsewhere although named like a setting: the gateway's shared secret with the
@@ -145,6 +154,7 @@ SECTIONS: dict[str, type] = {
     "telemetry": TelemetrySettings,
     "limits": LimitsSettings,
     "rate_limits": RateLimitSettings,
+    "usage": UsageSettings,
 }
 assert tuple(SECTIONS) == SETTINGS_SECTIONS
 
@@ -165,6 +175,7 @@ class GatewayConfig:
     subgraphs: tuple[SubgraphSource, ...] = ()
     brands: BrandMatrixConfig = field(default_factory=lambda: BrandMatrixConfig({}, {}))
     header_rules: HeaderRules | None = None  # [headers]
+    contracts: tuple[ContractSpec, ...] = ()  # [contracts.NAME]
 
     @property
     def gateway(self) -> GatewaySettings:
@@ -197,6 +208,10 @@ class GatewayConfig:
     @property
     def rate_limits(self) -> RateLimitSettings:
         return self.sections["rate_limits"]  # type: ignore[no-any-return]
+
+    @property
+    def usage(self) -> UsageSettings:
+        return self.sections["usage"]  # type: ignore[no-any-return]
 
     @property
     def supergraph_mode(self) -> str | None:
@@ -245,8 +260,11 @@ def load_config(
     subgraphs = _subgraphs(data, file, where, problems)
     brands = _brands(data, where, problems)
     header_rules = _header_rules(data, where, problems)
+    contracts = _contracts(data, brands, where, problems)
     sections = {name: cls(**values[name]) for name, cls in SECTIONS.items()}
-    config = GatewayConfig(file, sections, origins, tuple(subgraphs), brands, header_rules)
+    config = GatewayConfig(
+        file, sections, origins, tuple(subgraphs), brands, header_rules, contracts
+    )
     _cross_checks(config, problems)
     if problems:
         raise ConfigFileError(problems)
@@ -290,6 +308,21 @@ def _header_rules(data: dict[str, Any], where: str, problems: list[str]) -> Head
     except HeaderRuleError as error:
         problems.append(f"{where}: {error}")
         return None
+
+
+def _contracts(
+    data: dict[str, Any], brands: BrandMatrixConfig, where: str, problems: list[str]
+) -> tuple[ContractSpec, ...]:
+    """[contracts.NAME]: filtered schemas by @tag; their `brands` must be the config's."""
+    if data.get("contracts") is None:
+        return ()
+    try:
+        contracts = parse_contract_tables(data["contracts"], where)
+    except ContractConfigError as error:
+        problems.extend(error.problems)
+        return ()
+    problems.extend(unknown_brands(contracts, brands.brands, where))
+    return tuple(contracts)
 
 
 def _not_table() -> HeaderRules:

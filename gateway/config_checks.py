@@ -38,10 +38,12 @@ SETTINGS_SECTIONS = (
     "telemetry",
     "limits",
     "rate_limits",
+    "usage",
 )
 # Reserved for features being built (none at the moment): the gateway config refuses them
 # until they are implemented, so a typo'd or premature setting is never silently ignored.
 # Implementing one = a settings dataclass in gateway/config.py.
 RESERVED_SECTIONS: tuple[str, ...] = ()
-# Tables read whole by their own parser: [headers] (gateway/headers.py HeaderRules).
-RULE_TABLES = ("headers",)
+# Tables read whole by their own parser: [headers] (gateway/headers.py HeaderRules),
+# [contracts.NAME] (gateway/contracts/spec.py).
+RULE_TABLES = ("headers", "contracts")

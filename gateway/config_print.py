@@ -44,6 +44,12 @@ def describe(config: GatewayConfig) -> str:
         lines += [f"{brand} = {_value(url)}" for brand, url in partition.brands.items()]
     for brand, display in config.brands.names.items():
         lines += ["", f"[brands.{brand}]", f"name = {_value(display)}"]
+    for contract in config.contracts:  # gateway/contracts: filtered schemas by @tag
+        lines += ["", f"[contracts.{contract.name}]"]
+        lines.append(f"include_tags = {_value(sorted(contract.include_tags))}")
+        lines.append(f"exclude_tags = {_value(sorted(contract.exclude_tags))}")
+        lines.append(f"brands = {_value(contract.brands)}")
+        lines.append(f"front_ends = {_value(contract.front_ends)}")
     return "\n".join(lines) + "\n"
 
 

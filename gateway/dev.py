@@ -158,6 +158,16 @@ def config_brands(config: str | Path) -> list[str]:
         raise DevError(str(error)) from None
 
 
+def config_contracts(config: str | Path | None) -> list[Any]:
+    """The config's [contracts.NAME] (gateway.contracts.ContractSpec), served by dev too."""
+    from gateway.contracts import ContractConfigError, load_contracts
+
+    try:
+        return load_contracts(config) if config is not None else []
+    except ContractConfigError as error:
+        raise DevError(error.problems[0]) from None
+
+
 def build_dev_server(
     data_dir: str | Path,
     *,
@@ -282,13 +292,26 @@ def serve_dev(
 
     # As in production: tokens verified and @authenticated enforced by the gateway (the dev
     # key is the subgraphs' embedded default), APQ in memory, /metrics; logs stay plain text.
-    gateway = server.gateway(auth=GatewayAuth())
+    from gateway.usage import UsageFlusher, UsageRecorder
+    from gateway.usage.endpoint import USAGE_PATH, usage_endpoint
+
+    # Field usage counted in memory, shown at GET /usage (serve: [usage] in the config).
+    usage = UsageFlusher(UsageRecorder(), None)
+    from gateway.errors import SupergraphError
+
+    # Each [contracts.NAME] at /contracts/<name>/graphql, as `serve --config` has them.
+    contracts = config_contracts(config)
+    try:
+        gateway = server.gateway(auth=GatewayAuth(), usage=usage.recorder, contracts=contracts)
+    except SupergraphError as error:  # a contract that leaves no valid schema
+        raise DevError(str(error)) from None
     app = create_app(
         gateway,
-        on_startup=[startup],
-        on_shutdown=[shutdown],
+        on_startup=[startup, usage.start],
+        on_shutdown=[usage.stop, shutdown],
         persisted_queries=PersistedQueries(MemoryStore()),
     )
+    app.add_route(USAGE_PATH, usage_endpoint(usage.recorder), methods=["GET"])
     options = ObservabilityOptions(json_logs=False, access_log=False, log_level=log_level)
     uvicorn.run(setup(app, gateway, options), host=host, port=port, log_level=log_level,
                 lifespan="on")  # fmt: skip

@@ -29,6 +29,7 @@ from gateway.config_features import (
     observability_options,
 )
 from gateway.limits.settings import build_limits
+from gateway.usage.settings import build_usage
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -79,9 +80,18 @@ def build_app(config: GatewayConfig) -> Any:
         header_rules=_header_rules(config, secret),
         limits=build_limits(config.limits, introspection=settings.introspection),
         rate_limiter=build_rate_limiter(config.rate_limits),
+        contracts=config.contracts,
     )
     on_startup: list[Hook] = []
     on_shutdown: list[Hook] = []
+    try:
+        usage = build_usage(config.usage)  # [usage]: field counts, flushed in the background
+    except Exception as error:  # a sink URL its driver refuses
+        raise cli.CliError(f"[usage] sink: {error}") from None
+    if usage is not None:
+        gateway.usage = usage.recorder
+        on_startup.append(usage.start)
+        on_shutdown.append(usage.stop)
     reloader: SupergraphReloader | None = None
     if config.supergraph_interval > 0:
         if config.supergraph_mode == "file":
@@ -110,6 +120,10 @@ def build_app(config: GatewayConfig) -> Any:
         readiness=readiness,
         persisted_queries=persisted,
     )
+    if usage is not None and config.usage.endpoint:
+        from gateway.usage.endpoint import USAGE_PATH, usage_endpoint
+
+        app.add_route(USAGE_PATH, usage_endpoint(usage.recorder), methods=["GET"])
     return instrument(app, gateway, config)
 
 
@@ -195,7 +209,7 @@ def _check_once(config: GatewayConfig) -> None:
     else:
         location = config.supergraph.source or ""
         sdl = cli._read_supergraph(location)
-    cli._check_supergraph(location, sdl or "")
+    cli._check_supergraph(location, sdl or "", config.contracts)
     if config.gateway.in_process:
         cli._in_process_factory(config.gateway.in_process)  # importable, without calling it
 

@@ -7,7 +7,7 @@ packages; this module caches their work per document and hands results to the HT
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -42,13 +42,17 @@ from gateway.supergraph_state import (
     retire,
 )
 from gateway.transport.base import SubgraphTransport
+from gateway.usage.extract import OperationUsage, operation_usage
 
 if TYPE_CHECKING:
+    from gateway.contracts import ContractSpec
     from gateway.ratelimit import RateLimiter
     from gateway.supergraph.model import Supergraph
+    from gateway.usage.recorder import UsageRecorder
 
 SAFE_LIMITS = Limits()
 BRAND_HEADER = "x-brand"
+CLIENT_NAME_HEADER = "apollographql-client-name"
 ResponseKind = Literal[
     "ok", "request_error", "operation_not_allowed", "unauthenticated", "rate_limited"
 ]
@@ -94,6 +98,8 @@ class Gateway:
         auth: GatewayAuth | None = None,
         limits: Limits | None = SAFE_LIMITS,
         rate_limiter: RateLimiter | None = None,
+        usage: UsageRecorder | None = None,
+        contracts: Sequence[ContractSpec] = (),
     ) -> None:
         # `forward_headers` (names, to every subgraph) then `header_rules` (gateway.headers:
         # by name or pattern, renamed, fixed values, per subgraph) pick what reaches subgraphs.
@@ -114,13 +120,19 @@ class Gateway:
         self.limits = limits
         # Requests per window by member, brand and IP (gateway.ratelimit); None: unlimited.
         self.rate_limiter = rate_limiter
+        # Field usage per operation (gateway.usage): a counter per request; None: not counted.
+        self.usage = usage
         # Transports given by name (in-process apps, brand partitions) outlive supergraph swaps.
         self._given = dict(transports or {})
         self._retiring: set[asyncio.Task[None]] = set()
         self._unclosed: list[SubgraphTransport] = []
+        # Filtered schemas (gateway.contracts), rebuilt with every supergraph; a brand listed in
+        # a contract's `brands` gets that contract on the main endpoint (by X-Brand).
+        self.contracts = tuple(contracts)
+        self._contract_by_brand = {b: c.name for c in self.contracts for b in c.brands}
         # Everything derived from the supergraph, switched as one reference (replace_supergraph).
         self._state, _ = connect(
-            build_supergraph(supergraph_sdl),
+            self.build(supergraph_sdl),
             None,
             self._given,
             timeout=subgraph_timeout,
@@ -164,6 +176,18 @@ class Gateway:
     def _prepared(self) -> LRUCache[tuple[str, str | None], PreparedOperation]:
         return self._state.prepared
 
+    def build(self, sdl: str) -> BuiltSupergraph:
+        """`sdl` parsed and planned with this gateway's contracts (no side effects: a reloader
+        runs it in a worker thread, then hands the result to replace_supergraph)."""
+        return build_supergraph(sdl, self.contracts)
+
+    @property
+    def contract_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.contracts)
+
+    def contract_api_schema(self, name: str) -> GraphQLSchema:
+        return self._state.contracts[name].built.api_schema
+
     def replace_supergraph(
         self, supergraph: str | BuiltSupergraph, *, grace: float = 30.0
     ) -> SupergraphState:
@@ -172,7 +196,9 @@ class Gateway:
         flight finish on the old state; subgraphs whose URL is unchanged keep their transport,
         the others are closed once the old state is idle (at most `grace` s)."""
         built = supergraph if isinstance(supergraph, BuiltSupergraph) else None
-        built = built or build_supergraph(supergraph)  # type: ignore[arg-type]
+        built = built or self.build(supergraph)  # type: ignore[arg-type]
+        if set(built.contracts) != set(self.contract_names):
+            raise ValueError("built without this gateway's contracts; use Gateway.build(sdl)")
         old = self._state
         self._state, dropped = connect(
             built, old, self._given, timeout=self._subgraph_timeout, cache_size=self._cache_size
@@ -196,7 +222,10 @@ class Gateway:
         allow_mutations: bool = True,
         headers: Mapping[str, str] | None = None,
         client_ip: str | None = None,
+        contract: str | None = None,
     ) -> GatewayResponse:
+        """`contract`: serve that contract's schema (its endpoint); None: the full schema,
+        or the contract whose `brands` list the request's X-Brand."""
         caller = await self.auth.authenticate(headers) if self.auth is not None else None
         if caller is not None and caller.error is not None:  # a bad token: 401, nothing runs
             return GatewayResponse(
@@ -210,7 +239,11 @@ class Gateway:
         unknown = self._unknown_brand(headers)
         if unknown is not None:
             return GatewayResponse({"errors": [unknown]}, "request_error")
-        current = self._state  # this request's supergraph, even if another is swapped in
+        root = self._state  # this request's supergraph, even if another is swapped in
+        current = self._select_contract(root, contract, headers)
+        if current is None:
+            error = graphql_error(f"Unknown contract {contract!r}.", code="UNKNOWN_CONTRACT")
+            return GatewayResponse({"errors": [error]}, "request_error")
         try:
             prepared = self.prepare(request.query, request.operation_name, current)
             if prepared.operation.kind == "mutation" and not allow_mutations:
@@ -229,12 +262,14 @@ class Gateway:
         access = None  # unauthorized selections: planned without, nulled after (gateway.auth)
         if caller is not None and self.auth is not None:
             access = await self.auth.authorize(current.built, prepared, caller, headers)
-        current.active += 1
+        if self.usage is not None and prepared.usage is not None:
+            self.usage.record(prepared.usage, _client_name(headers))
+        root.active += 1  # retire() watches the root state; contracts share its transports
         try:
             plan = prepared.plan if access is None else access.plan
             state = await current.executor.run(plan, variables, forwarded)
         finally:
-            current.active -= 1
+            root.active -= 1
         if access is not None:
             access.apply(state.data, state.errors)
         if prepared.introspection is not None:
@@ -275,6 +310,7 @@ class Gateway:
                 projector=Projector(current.built.api_schema, operation),
                 introspection=introspection_document(document, definition),
                 cost=cost,
+                usage=self._usage_of(document, definition, current),
             )
             current.prepared.put(cache_key, prepared)
         return prepared
@@ -323,6 +359,18 @@ class Gateway:
             code="UNKNOWN_BRAND",
         )
 
+    def _select_contract(
+        self, root: SupergraphState, contract: str | None, headers: Mapping[str, str] | None
+    ) -> SupergraphState | None:
+        if contract is None and self._contract_by_brand and headers:
+            brand = next((v for k, v in headers.items() if k.lower() == BRAND_HEADER), None)
+            contract = self._contract_by_brand.get(brand or "")
+            if contract is None:
+                return root
+        if contract is None:
+            return root
+        return root.contracts.get(contract)
+
     def _document(self, query: str, current: SupergraphState) -> DocumentNode:
         cached = current.documents.get(query)
         if cached is None:
@@ -339,6 +387,14 @@ class Gateway:
         if isinstance(cached, list):
             raise RequestError([_clean(e) for e in cached])
         return cached
+
+    def _usage_of(
+        self, document: DocumentNode, definition: OperationDefinitionNode, current: SupergraphState
+    ) -> OperationUsage | None:
+        # Once per prepared operation: a request then only adds one to a counter.
+        if self.usage is None:
+            return None
+        return operation_usage(current.built.api_schema, document, definition)
 
     def _check_limits(
         self, document: DocumentNode, definition: OperationDefinitionNode, current: SupergraphState
@@ -390,6 +446,12 @@ class PreparedOperation:
     projector: Projector
     introspection: DocumentNode | None
     cost: CostCheck | None = None  # re-checked per request: the estimate uses variables
+    usage: OperationUsage | None = None  # the schema coordinates it uses (gateway.usage)
+
+
+def _client_name(headers: Mapping[str, str] | None) -> str | None:
+    """Apollo clients name themselves in a header; Starlette's headers are case-insensitive."""
+    return headers.get(CLIENT_NAME_HEADER) if headers is not None else None
 
 
 def _operation_problem(document: DocumentNode, name: str | None) -> str:

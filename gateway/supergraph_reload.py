@@ -30,7 +30,6 @@ from graphql import GraphQLError
 
 from gateway.errors import SupergraphError
 from gateway.files import signature_of
-from gateway.supergraph_state import build_supergraph
 
 if TYPE_CHECKING:
     from gateway.composition.sources import SubgraphSource
@@ -220,7 +219,7 @@ class SupergraphReloader:
         if digest == self._rejected:
             return False
         try:
-            built = await asyncio.to_thread(build_supergraph, sdl)
+            built = await asyncio.to_thread(self.gateway.build, sdl)
         except (SupergraphError, GraphQLError) as error:
             self._rejected = digest
             message = error.message if isinstance(error, GraphQLError) else str(error)

@@ -14,13 +14,14 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from graphql import DocumentNode, GraphQLSchema
 
 from gateway.caching import LRUCache
+from gateway.contracts import ContractSpec, build_contract
 from gateway.execution.executor import Executor
 from gateway.planning.planner import Planner
 from gateway.supergraph import load_supergraph
@@ -40,6 +41,8 @@ class BuiltSupergraph:
     supergraph: Supergraph
     api_schema: GraphQLSchema
     planner: Planner
+    # Contract name -> its filtered supergraph (gateway/contracts), built with this one.
+    contracts: Mapping[str, BuiltSupergraph] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
@@ -51,17 +54,28 @@ class SupergraphState:
     prepared: LRUCache[tuple[str, str | None], PreparedOperation]
     loaded_at: float = field(default_factory=time.time)
     active: int = 0  # requests executing on this state
+    # Contract name -> its state: own schema, planner and caches; this state's transports.
+    contracts: dict[str, SupergraphState] = field(default_factory=dict)
 
     @property
     def sdl_hash(self) -> str:
         return self.built.sdl_hash
 
 
-def build_supergraph(sdl: str) -> BuiltSupergraph:
-    """Raises SupergraphError / GraphQLError for an unusable supergraph; touches nothing."""
+def build_supergraph(sdl: str, contracts: Sequence[ContractSpec] = ()) -> BuiltSupergraph:
+    """Raises SupergraphError / GraphQLError for an unusable supergraph (ContractError, a
+    SupergraphError, when a contract's schema would be invalid); touches nothing."""
     supergraph = load_supergraph(sdl)
     digest = hashlib.sha256(sdl.encode("utf-8")).hexdigest()[:16]
-    return BuiltSupergraph(digest, supergraph, supergraph.api_schema, Planner(supergraph))
+    built_contracts = {}
+    for spec in contracts:
+        filtered = build_contract(sdl, spec)[1]
+        built_contracts[spec.name] = BuiltSupergraph(
+            digest, filtered, filtered.api_schema, Planner(filtered)
+        )
+    return BuiltSupergraph(
+        digest, supergraph, supergraph.api_schema, Planner(supergraph), built_contracts
+    )
 
 
 def connect(
@@ -90,6 +104,12 @@ def connect(
     state = SupergraphState(
         built, transports, Executor(transports), LRUCache(cache_size), LRUCache(cache_size)
     )
+    state.contracts = {
+        name: SupergraphState(
+            contract, transports, state.executor, LRUCache(cache_size), LRUCache(cache_size)
+        )
+        for name, contract in built.contracts.items()
+    }
     return state, dropped
 
 

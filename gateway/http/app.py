@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 DEFAULT_MAX_BODY_SIZE = 1024 * 1024  # 1 MiB: far above any real operation, small for a DoS
 HEALTH_PATH = "/health"
+CONTRACT_PATH = "/contracts/{name}/graphql"  # each contract of the gateway (gateway.contracts)
 
 
 def create_app(
@@ -80,6 +81,18 @@ def create_app(
         Route(graphql_path, endpoint),
         Route(HEALTH_PATH, health, methods=["GET"]),
     ]
+    for name in getattr(gateway, "contract_names", ()):
+        # Same limits, auth, APQ and GraphiQL as the main endpoint; the contract's schema.
+        contract_endpoint = GraphQLEndpoint(
+            gateway,
+            max_body_size=max_body_size,
+            graphiql=graphiql,
+            graphiql_query=default_query(gateway.contract_api_schema(name)),
+            graphiql_assets_path=assets_path,
+            persisted_queries=persisted_queries,
+            contract=name,
+        )
+        routes.append(Route(CONTRACT_PATH.format(name=name), contract_endpoint))
     if graphiql:
         routes.append(Mount(assets_path, app=GraphiQLAssets()))
     if readiness is not None:

@@ -40,8 +40,11 @@ class GraphQLEndpoint:
         graphiql_query: str = DEFAULT_QUERY,
         graphiql_assets_path: str = DEFAULT_ASSETS_PATH,
         persisted_queries: PersistedQueries | None = None,
+        contract: str | None = None,
     ) -> None:
         self._gateway = gateway
+        # A contract's endpoint (/contracts/<name>/graphql) serves that filtered schema only.
+        self._contract = contract
         self._max_body_size = max_body_size
         self._graphiql = graphiql
         self._graphiql_query = graphiql_query
@@ -115,12 +118,14 @@ class GraphQLEndpoint:
     ) -> tuple[Response, bool]:
         """The response, and whether the gateway accepted the document (parsed, valid)."""
         is_get = request.method == "GET"
+        extra = {"contract": self._contract} if self._contract is not None else {}
         try:
             result = await self._gateway.execute(
                 graphql_request,
                 allow_mutations=not is_get,
                 headers=request.headers,
                 client_ip=request.client.host if request.client else None,
+                **extra,
             )
             headers = dict(result.headers)
             if result.kind == "operation_not_allowed":
