@@ -77,6 +77,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     add_parsers(commands)
     __import__("gateway.cli_token").cli_token.add_parsers(commands)  # token issue
+    __import__("gateway.cli_check").cli_check.add_parsers(commands)  # check
     return parser
 
 
@@ -234,6 +235,12 @@ def _add_compose_parser(commands: Any) -> None:
         "none when --out is -)",
     )
     compose.add_argument(
+        "--contracts-out",
+        metavar="DIR",
+        help="folder for each [contracts.NAME] schema of the config, as NAME.graphql "
+        "(default contracts/ next to the API schema, e.g. schema/contracts/)",
+    )
+    compose.add_argument(
         "--format",
         choices=["text", "json"],
         default="text",
@@ -242,7 +249,7 @@ def _add_compose_parser(commands: Any) -> None:
     compose.add_argument(
         "--check",
         action="store_true",
-        help="write nothing; exit 1 when --out or --api-out would change (for CI)",
+        help="write nothing; exit 1 when an output (supergraph, API, contracts) would change",
     )
     compose.add_argument(
         "--no-partition-check",
@@ -269,6 +276,7 @@ def _compose(args: argparse.Namespace) -> int:
         subgraphs=list(args.subgraph),
         out=args.out,
         api_out=args.api_out,
+        contracts_out=args.contracts_out,
         format=args.format,
         check=args.check,
         timeout=args.timeout,
@@ -318,6 +326,7 @@ def _load_gateway(
     header_rules: Any = None,
     limits: Any = None,
     rate_limiter: Any = None,
+    contracts: Any = (),
 ) -> Gateway:
     # `sdl`: already read or composed (serve); else read from `path`. `auth`: GatewayAuth.
     sdl = _read_supergraph(path) if sdl is None else sdl
@@ -331,6 +340,8 @@ def _load_gateway(
         extra["limits"] = limits
     if rate_limiter is not None:  # gateway.ratelimit.RateLimiter
         extra["rate_limiter"] = rate_limiter
+    if contracts:  # gateway.contracts.ContractSpec: /contracts/<name>/graphql
+        extra["contracts"] = tuple(contracts)
     partitioned: dict[str, Any] = {}
     if config is not None:
         partitioned, extra["brands"] = _partitioned_transports(
@@ -357,12 +368,13 @@ def _load_gateway(
     return gateway
 
 
-def _check_supergraph(path: str, sdl: str) -> None:
-    """CliError when `sdl` is not a usable supergraph (without building a gateway)."""
+def _check_supergraph(path: str, sdl: str, contracts: Any = ()) -> None:
+    """CliError when `sdl` is not a usable supergraph, or leaves a contract without a valid
+    schema (without building a gateway)."""
     from gateway.supergraph_state import build_supergraph
 
     try:
-        build_supergraph(sdl)
+        build_supergraph(sdl, tuple(contracts))
     except SupergraphError as error:
         raise CliError(f"invalid supergraph {path}: {error}") from None
     except GraphQLError as error:
@@ -492,6 +504,17 @@ def _port(value: str) -> int:
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"port out of range 0-65535: {port}")
     return port
+
+
+def positive_int(value: str) -> int:
+    """An argparse type: a whole number of 1 or more (workers, days, ...)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {number}")
+    return number
 
 
 def _positive_float(value: str) -> float:

@@ -33,7 +33,9 @@ def add_parsers(commands: Any) -> None:
     serve.add_argument("--config", metavar="FILE", help=_CONFIG_HELP)
     serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=cli._port, help="port to bind (default 4000)")
-    serve.add_argument("--workers", type=_workers, metavar="N", help="worker processes (default 1)")
+    serve.add_argument(
+        "--workers", type=cli.positive_int, metavar="N", help="worker processes (default 1)"
+    )
     serve.add_argument(
         "--subgraph-timeout",
         type=cli._positive_float,
@@ -133,13 +135,3 @@ def run_check(args: argparse.Namespace) -> int:
             f"{cli.PROG}: note: no [supergraph] source; serve needs --supergraph", file=sys.stderr
         )
     return cli.EXIT_OK
-
-
-def _workers(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more: {number}")
-    return number

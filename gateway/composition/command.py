@@ -50,6 +50,9 @@ class ComposeOptions:
     check: bool = False
     timeout: float = 10.0
     partition_check: bool = True  # compare running partitions' SDL with the composed one
+    # [contracts.NAME] of the config -> <dir>/<name>.graphql; None: contracts/ beside the API
+    # schema (or the supergraph) file; nothing when both go to stdout.
+    contracts_out: str | None = None
 
 
 @dataclass
@@ -79,6 +82,7 @@ def run_compose(
     try:
         outputs_paths = _output_paths(options)
         sources = _sources(options)
+        contracts = _contract_outputs(options, outputs_paths)
     except SourceError as error:
         return input_failure(error.problems)
     report["subgraphs"] = [_describe(source) for source in sources]
@@ -98,13 +102,19 @@ def run_compose(
         outputs, api_error = _render(result.supergraph_sdl, outputs_paths)
         if api_error is not None:
             errors.append(api_error)
+        elif contracts:  # the filtered schema of each contract (gateway/contracts)
+            from gateway.contracts.outputs import render_contracts
+
+            contract_outputs, contract_errors = render_contracts(result.supergraph_sdl, contracts)
+            outputs.extend(_Output(path, text, what) for path, text, what in contract_outputs)
+            errors.extend(contract_errors)
     report["errors"] = [issue.as_dict() for issue in errors]
     report["hints"] = [issue.as_dict() for issue in result.hints]
     if not as_json:
         for issue in errors:
-            print(_format_issue(issue, "error"), file=err)
+            print(format_issue(issue, "error"), file=err)
         for issue in result.hints:
-            print(_format_issue(issue, "hint"), file=err)
+            print(format_issue(issue, "hint"), file=err)
     if errors:
         if as_json:
             _print_json(report, out)
@@ -205,6 +215,20 @@ def _output_paths(options: ComposeOptions) -> list[tuple[str, str]]:
     if problems:
         raise SourceError(sorted(set(problems), key=problems.index))
     return paths
+
+
+def _contract_outputs(options: ComposeOptions, paths: list[tuple[str, str]]) -> list[Any]:
+    """(path, ContractSpec) per contract of the config; SourceError for a bad [contracts]."""
+    config_path = _config_path(options)
+    if config_path is None:
+        return []
+    from gateway.contracts.outputs import contract_paths
+
+    files = [path for path, _ in reversed(paths) if path != STDOUT]
+    try:
+        return contract_paths(config_path, options.contracts_out, files[0] if files else None)
+    except ValueError as error:  # ContractConfigError: one line per problem
+        raise SourceError(getattr(error, "problems", None) or str(error)) from None
 
 
 def _render(
@@ -315,19 +339,20 @@ def _describe(source: SubgraphSource) -> dict[str, str]:
     return described
 
 
-def _format_issue(issue: CompositionIssue, severity: str) -> str:
+def format_issue(issue: CompositionIssue, severity: str, indent: str = "") -> str:
+    """One composition error or hint for people: code, where, subgraphs, message, fix."""
     where = issue.type_name or ""
     if where and issue.field_name:
         where += f".{issue.field_name}"
-    parts = [f"{severity}[{issue.code}]"]
+    parts = [f"{indent}{severity}[{issue.code}]"]
     if where:
         parts.append(where)
     if issue.subgraphs:
         label = "subgraph" if len(issue.subgraphs) == 1 else "subgraphs"
         parts.append(f"({label} {', '.join(issue.subgraphs)})")
-    text = " ".join(parts) + f": {issue.message}"
+    text = " ".join(parts) + f": {' '.join(issue.message.split())}"
     if issue.hint:
-        text += f"\n  fix: {issue.hint}"
+        text += f"\n{indent}  fix: {issue.hint}"
     return text
 
 
