@@ -287,18 +287,16 @@ def serve_dev(
         await server.stack.stop()
 
     from gateway.auth import GatewayAuth
+    from gateway.errors import SupergraphError
     from gateway.observability import ObservabilityOptions, setup
     from gateway.persisted import MemoryStore, PersistedQueries
-
-    # As in production: tokens verified and @authenticated enforced by the gateway (the dev
-    # key is the subgraphs' embedded default), APQ in memory, /metrics; logs stay plain text.
     from gateway.usage import UsageFlusher, UsageRecorder
     from gateway.usage.endpoint import USAGE_PATH, usage_endpoint
 
-    # Field usage counted in memory, shown at GET /usage (serve: [usage] in the config).
+    # As in production: tokens verified and @authenticated enforced by the gateway (the dev
+    # key is the subgraphs' embedded default), APQ in memory, /metrics; logs stay plain text.
+    # Field usage is counted in memory and shown at GET /usage (serve: [usage] in the config).
     usage = UsageFlusher(UsageRecorder(), None)
-    from gateway.errors import SupergraphError
-
     # Each [contracts.NAME] at /contracts/<name>/graphql, as `serve --config` has them.
     contracts = config_contracts(config)
     try:
