@@ -20,7 +20,7 @@ DEFAULT_DAYS = 7
 def usage_endpoint(recorder: UsageRecorder) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         raw = request.query_params.get("days", str(DEFAULT_DAYS))
-        if not raw.isdigit() or not 1 <= int(raw) <= recorder.retention_days:
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= recorder.retention_days:
             message = f"days must be a whole number from 1 to {recorder.retention_days}"
             return JSONResponse({"error": message}, status_code=400)
         days = int(raw)

@@ -39,7 +39,7 @@ async def test_served_requests_reach_the_endpoint_and_the_sink(tmp_path: Path) -
     body = usage.json()
     assert body["days"] == 1 and body["fields"]["Query.pid"] == 2
     assert body["operations"] == [{"client": "mini-program", "operation": "P", "requests": 2}]
-    for days in ("0", "x", "31"):
+    for days in ("0", "x", "31", "²", "-1", "1.5"):  # "²" is a digit to str.isdigit
         assert (await request(app, "GET", "/usage", params={"days": days})).status == 400
     await run_lifespan(app)  # shutdown flushes to the sink
     assert read_usage(sink, days=1)["Query.pid"] == 2
