@@ -22,7 +22,9 @@ def usage_endpoint(recorder: UsageRecorder) -> Callable[[Request], Awaitable[Res
         raw = request.query_params.get("days", str(DEFAULT_DAYS))
         if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= recorder.retention_days:
             message = f"days must be a whole number from 1 to {recorder.retention_days}"
-            return JSONResponse({"error": message}, status_code=400)
+            # The gateway's one error shape, GraphQL's, on every endpoint.
+            error = {"message": message, "extensions": {"code": "BAD_REQUEST"}}
+            return JSONResponse({"errors": [error]}, status_code=400)
         days = int(raw)
         fields = recorder.field_counts(days)
         operations = [

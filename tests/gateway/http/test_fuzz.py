@@ -42,14 +42,21 @@ from hypothesis import strategies as st
 from starlette.applications import Starlette
 
 from bench.subgraphs import subgraph_apps
+from gateway.auth import GatewayAuth
+from gateway.contracts import ContractSpec
 from gateway.http import create_app
 from gateway.limits.settings import LimitsSettings, build_limits
 from gateway.service import Gateway
 from gateway.supergraph_state import build_supergraph
 from gateway.transport.asgi import AsgiTransport
+from gateway.usage import UsageRecorder
+from gateway.usage.endpoint import USAGE_PATH, usage_endpoint
 
 SUPERGRAPH = (Path(__file__).parents[3] / "bench" / "data" / "supergraph.graphql").read_text()
 API_SCHEMA: GraphQLSchema = build_supergraph(SUPERGRAPH).api_schema
+# The GraphQL endpoints: the full schema, and a contract's (also chosen on /graphql by X-Brand).
+GRAPHQL_PATHS = ("/graphql", "/contracts/edge/graphql")
+CONTRACT = ContractSpec("edge", exclude_tags=frozenset({"internal"}), brands=("aurora",))
 MAX_BODY = 64 * 1024  # small, so bodies near and above the limit stay cheap to generate
 TIMEOUT = 5.0  # seconds per request: longer is a hang
 
@@ -98,8 +105,12 @@ def fuzzed() -> Iterator[Fuzzed]:
         forward_headers=("authorization", "x-forward-me"),
         brands=frozenset({"lumen", "aurora"}),
         limits=build_limits(LimitsSettings()),  # `serve`'s defaults: depth 15, 30 aliases...
+        auth=GatewayAuth(),  # tokens verified (the development key): odd Authorization headers
+        usage=UsageRecorder(),
+        contracts=[CONTRACT],
     )
     app = create_app(gateway, max_body_size=MAX_BODY)
+    app.add_route(USAGE_PATH, usage_endpoint(gateway.usage), methods=["GET"])
     errors = _Errors()
     logger = logging.getLogger("gateway")
     logger.addHandler(errors)
@@ -200,7 +211,7 @@ def send(
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     assert time.monotonic() - started < TIMEOUT, "answered, but too slowly"
-    check(reply, fuzzed, asset=path.startswith("/graphiql/"), graphql=path == "/graphql")
+    check(reply, fuzzed, asset=path.startswith("/graphiql/"), graphql=path in GRAPHQL_PATHS)
     return reply
 
 
@@ -577,22 +588,32 @@ PERSISTED = st.one_of(
         ),
     ),
     accept=ACCEPTS,
+    path=st.sampled_from(GRAPHQL_PATHS),
 )
-def test_json_bodies_of_any_shape(fuzzed: Fuzzed, payload: Any, accept: bytes | None) -> None:
+def test_json_bodies_of_any_shape(
+    fuzzed: Fuzzed, payload: Any, accept: bytes | None, path: str
+) -> None:
     headers = [(b"accept", accept)] if accept is not None else []
-    send(fuzzed, body=_json_body(payload), headers=headers)
+    send(fuzzed, body=_json_body(payload), headers=headers, path=path)
 
 
 @FUZZ
-@given(request=documents(), accept=ACCEPTS, method=st.sampled_from(["POST", "POST", "GET"]))
+@given(
+    request=documents(),
+    accept=ACCEPTS,
+    method=st.sampled_from(["POST", "POST", "GET"]),
+    brand=st.sampled_from([None, b"aurora", b"lumen", b"nope"]),  # aurora: the contract
+)
 def test_schema_shaped_documents(
     fuzzed: Fuzzed,
     request: tuple[str, str | None, dict[str, Any] | None],
     accept: bytes | None,
     method: str,
+    brand: bytes | None,
 ) -> None:
     document, operation_name, variables = request
     headers = [(b"accept", accept)] if accept is not None else []
+    headers += [(b"x-brand", brand)] if brand is not None else []
     if method == "POST":
         payload = {"query": document, "operationName": operation_name, "variables": variables}
         send(fuzzed, body=_json_body(payload), headers=headers)
@@ -780,7 +801,8 @@ QUERY_PARAM_NAMES = st.one_of(
     headers=st.lists(st.tuples(HEADER_NAMES, HEADER_VALUES), max_size=3),
     method=st.sampled_from(["GET", "GET", "GET", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH"]),
     path=st.sampled_from(["/graphql", "/graphql/", "/health", "/graphiql/", "/graphiql/x.js",
-                          "/graphiql/../../etc/passwd", "/nope", "//graphql"]),
+                          "/graphiql/../../etc/passwd", "/nope", "//graphql", USAGE_PATH,
+                          "/contracts/edge/graphql", "/contracts/nope/graphql"]),
 )  # fmt: skip
 def test_get_with_random_query_params(
     fuzzed: Fuzzed,
