@@ -89,7 +89,7 @@ def test_each_command_is_a_real_brand_matrix_command_with_valid_flags(name):
     assert flag(argv, "--host") == "0.0.0.0"  # reachable from the other containers
 
 
-def test_every_file_a_command_names_exists_and_the_gateway_config_composes(capsys):
+def test_every_file_a_command_names_exists_and_the_gateway_config_composes(capsys, tmp_path):
     for name, argv in ours().items():
         for option in ("--config", "--supergraph"):
             path = flag(argv, option)
@@ -97,8 +97,11 @@ def test_every_file_a_command_names_exists_and_the_gateway_config_composes(capsy
                 assert (ROOT / path).is_file(), f"{name}: {option} {path}"
     config = flag(ours()["gateway"], "--config")
     assert gateway_config()["supergraph"]["source"] == "compose"
-    assert main(["compose", "--config", config, "--no-partition-check", "--out", "-"]) == 0
+    contracts = tmp_path / "contracts"
+    argv = ["compose", "--config", config, "--no-partition-check", "--out", "-"]
+    assert main([*argv, "--contracts-out", str(contracts)]) == 0
     assert "join__Graph" in capsys.readouterr().out
+    assert "groupKpis" not in (contracts / "miniprogram.graphql").read_text()  # operator-only
 
 
 def test_ports_match_the_urls_of_the_gateway_config():
@@ -222,6 +225,7 @@ def test_the_gateway_shares_persisted_queries_through_the_compose_redis():
     env = environment(SERVICES["gateway"])
     assert env["BRAND_MATRIX_PERSISTED_QUERIES_ENABLED"] == "true"
     assert env["BRAND_MATRIX_PERSISTED_QUERIES_REDIS_URL"].startswith("redis://redis:")
+    assert env["BRAND_MATRIX_USAGE_SINK"].startswith("redis://redis:")  # for `check --usage`
     assert "redis" in SERVICES
 
 
