@@ -193,13 +193,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 @pytest.fixture(scope="session")
 def brand_matrix_supergraph(request: pytest.FixtureRequest) -> LoadedSupergraph:
     """The supergraph of `--brand-matrix-supergraph` / `brand_matrix_supergraph` (ini)."""
-    path = _configured(request.config, SUPERGRAPH_OPTION)
-    if path is None:
-        pytest.fail(
-            "brand_matrix_supergraph: give --brand-matrix-supergraph FILE or set "
-            "brand_matrix_supergraph in the pytest ini",
-            pytrace=False,
-        )
+    path = _required(request.config, SUPERGRAPH_OPTION, "FILE")
     try:
         return load_supergraph(path)
     except AssertionError as error:
@@ -209,19 +203,22 @@ def brand_matrix_supergraph(request: pytest.FixtureRequest) -> LoadedSupergraph:
 @pytest.fixture(scope="session")
 def brand_matrix_operations(request: pytest.FixtureRequest) -> Path:
     """The operations directory of `--brand-matrix-operations` / `brand_matrix_operations`."""
-    path = _configured(request.config, OPERATIONS_OPTION)
-    if path is None:
-        pytest.fail(
-            "brand_matrix_operations: give --brand-matrix-operations DIR or set "
-            "brand_matrix_operations in the pytest ini",
-            pytrace=False,
-        )
+    path = _required(request.config, OPERATIONS_OPTION, "DIR")
     if not path.is_dir():
         pytest.fail(f"brand_matrix_operations: {path} is not a directory", pytrace=False)
     return path
 
 
 # -- internals --------------------------------------------------------------------------
+
+
+def _required(config: pytest.Config, name: str, metavar: str) -> Path:
+    path = _configured(config, name)
+    if path is None:
+        option = "--" + name.replace("_", "-")
+        message = f"{name}: give {option} {metavar} or set {name} in the pytest ini"
+        pytest.fail(message, pytrace=False)
+    return path
 
 
 def _configured(config: pytest.Config, name: str) -> Path | None:
