@@ -280,3 +280,45 @@ def test_all_reports_a_subgraph_whose_code_cannot_print_its_schema(project, caps
     assert main(args) == 2
     err = capsys.readouterr().err
     assert "subgraph member: broken_pkg.member failed: RuntimeError: no database url" in err
+
+
+class _NoSubgraphs:
+    """Answers every fetch with nothing: usage is recorded before any fetch runs."""
+
+    async def fetch(self, request: object) -> dict[str, object]:
+        return {"data": None}
+
+    async def aclose(self) -> None:
+        return None
+
+
+async def test_usage_a_gateway_records_decides_what_check_lets_ship(project, capsys) -> None:
+    """The whole loop: a gateway serves operations and flushes field usage to its sink; `check`
+    reads that sink and lets a removal ship only when no served operation used the field."""
+    from gateway.service import Gateway, GraphQLRequest
+    from gateway.usage import UsageFlusher, UsageRecorder, open_sink
+
+    supergraph = (project / "schema" / "supergraph.graphql").read_text(encoding="utf-8")
+    names = ("member", "loyalty", "order", "catalogue", "content")
+    recorder = UsageRecorder()
+    url = f"sqlite:///{project / 'usage.db'}"
+    flusher = UsageFlusher(recorder, open_sink(url))
+    gateway = Gateway(
+        supergraph, transports={n: _NoSubgraphs() for n in names}, usage=recorder, auth=None
+    )
+    try:
+        query = "query P($id: ID!) { product(id: $id) { id name priceFen } }"
+        for _ in range(3):
+            await gateway.execute(GraphQLRequest(query, None, {"id": "lumen:SKU-1"}))
+    finally:
+        await gateway.aclose()
+        await flusher.stop()  # the last flush, as at shutdown
+
+    used = proposed(project, drop_field(catalogue(project), "Product", "priceFen"), "a.graphql")
+    unused = proposed(project, drop_field(catalogue(project), "Product", "active"), "b.graphql")
+    for schema, expected in ((used, 1), (unused, 0)):
+        args = check(project, "--subgraph", "catalogue", "--schema", schema, "--usage", url)
+        assert main([*args, "--format", "json"]) == expected
+        report = json.loads(capsys.readouterr().out)
+        assert report["usage"]["checked"] is True
+        assert report["usage"]["unused"] == ([] if expected else ["Product.active"])
