@@ -24,7 +24,7 @@ from strawberry.schema import BaseSchema
 from tokenkeys import jwks_document
 
 from .auth import KeyRing
-from .context import LoaderFactory, SubgraphContext, _default_key_ring
+from .context import LoaderFactory, SubgraphContext, default_key_ring
 from .database import Database, SessionFactory
 from .event_runtime import EventRuntime
 from .gateway_secret import GatewayGuard, parse_secrets, secrets_from_env
@@ -80,7 +80,7 @@ async def _health(_request: Request) -> JSONResponse:
 
 def _jwks_endpoint(key_ring: KeyRing | None) -> Callable[[Request], Any]:
     async def jwks(_request: Request) -> JSONResponse:
-        ring = key_ring or _default_key_ring()
+        ring = key_ring or default_key_ring()
         return JSONResponse(
             jwks_document(ring.public_keys), headers={"cache-control": "public, max-age=300"}
         )

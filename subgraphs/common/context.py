@@ -66,7 +66,7 @@ class SubgraphContext:
     @property
     def claims(self) -> auth.Claims | None:
         if not self._claims_read:
-            ring = self.key_ring or _default_key_ring()
+            ring = self.key_ring or default_key_ring()
             self._claims = auth.claims_from_headers(ring, self.headers)
             self._claims_read = True
         return self._claims
@@ -77,7 +77,7 @@ class SubgraphContext:
         if token is None:
             return
         try:
-            ring = self.key_ring or _default_key_ring()
+            ring = self.key_ring or default_key_ring()
         except ValueError:
             return  # a bad key variable: reading `claims` raises it as a GraphQL error
         await ring.prepare(token)
@@ -112,7 +112,7 @@ class SubgraphContext:
 _DEFAULT_RING: dict[tuple[str | None, ...], auth.KeyRing] = {}
 
 
-def _default_key_ring() -> auth.KeyRing:
+def default_key_ring() -> auth.KeyRing:
     # Keyed by the variables it is read from: a changed environment (a test's monkeypatch, a
     # rotated secret) is honoured instead of the first ring being used for ever.
     env = tuple(os.environ.get(name) for name in key_env.ALL)
