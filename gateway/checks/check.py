@@ -250,10 +250,12 @@ def _usage(options: CheckOptions, config: CheckConfig) -> tuple[UsageReport, dic
     report = UsageReport(None if sink is None else mask_url(sink), days)
     if sink is None:
         return report, None
-    from gateway.usage.reader import UsageUnavailable, read_usage
+    from gateway.usage.reader import UsageUnavailable, read_usage, recorded_since
+    from gateway.usage.recorder import window
 
     try:
         counts = read_usage(sink, days=days)
+        since = recorded_since(sink)
     except UsageUnavailable as error:
         if not options.allow_missing_usage:
             raise CheckInputError(f"{error} (--allow-missing-usage checks without it)") from None
@@ -261,6 +263,15 @@ def _usage(options: CheckOptions, config: CheckConfig) -> tuple[UsageReport, dic
         return report, None
     if not counts:  # no evidence either way (recording off, a new sink): nothing is unused
         report.error = f"the sink holds no usage in the last {days} days; usage not applied"
+        return report, None
+    first, last = window(days)
+    if since is None or since > first:
+        # A field used weekly looks unused in a sink that started recording yesterday.
+        covered = 0 if since is None else (last - since).days + 1
+        report.error = (
+            f"the sink has recorded usage only since {since} ({covered} of the {days} days "
+            "asked); usage not applied (ask fewer --usage-days, or wait)"
+        )
         return report, None
     report.checked = True
     return report, counts

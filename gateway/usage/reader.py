@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TypeVar
 
 from gateway.usage.recorder import window
-from gateway.usage.sinks import SinkError, one_line, open_sink
+from gateway.usage.sinks import Sink, SinkError, one_line, open_sink
 
 
 class UsageUnavailable(Exception):
@@ -18,6 +20,19 @@ def read_usage(sink: str, *, days: int, now: datetime | None = None) -> dict[str
     if days < 1:
         raise UsageUnavailable(f"usage window must be at least 1 day (got {days})")
     first, last = window(days, now)
+    return _with_sink(sink, lambda store: store.read(first, last))
+
+
+def recorded_since(sink: str) -> date | None:
+    """The first UTC day a gateway recorded usage in `sink` (None: never), so that a check
+    can tell a window the sink covers from one it started recording in the middle of."""
+    return _with_sink(sink, lambda store: store.recorded_since())
+
+
+T = TypeVar("T")
+
+
+def _with_sink(sink: str, use: Callable[[Sink], T]) -> T:
     try:
         store = open_sink(sink)
     except SinkError as error:
@@ -25,7 +40,7 @@ def read_usage(sink: str, *, days: int, now: datetime | None = None) -> dict[str
     except Exception as error:  # a malformed URL, a missing driver
         raise UsageUnavailable(f"cannot open usage sink {_safe(sink)}: {one_line(error)}") from None
     try:
-        return store.read(first, last)
+        return use(store)
     except LookupError as error:
         raise UsageUnavailable(f"usage sink {_safe(sink)}: {error}") from None
     except Exception as error:

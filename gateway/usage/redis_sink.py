@@ -75,5 +75,11 @@ class RedisSink:
                 total[name] = total.get(name, 0) + int(count)
         return total
 
+    def recorded_since(self) -> date | None:
+        marker = self._client.get(f"{self.prefix}since")
+        if marker is None:
+            return None
+        return date.fromisoformat(marker.decode() if isinstance(marker, bytes) else marker)
+
     def close(self) -> None:
         self._client.close()

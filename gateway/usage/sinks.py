@@ -25,6 +25,10 @@ class Sink(Protocol):
         """Coordinate -> total count from `first` to `last` (UTC days, both included).
         Raises LookupError when nothing was ever recorded there (a wrong URL or prefix)."""
 
+    def recorded_since(self) -> date | None:
+        """The first UTC day a gateway recorded here (None: never): days before it hold no
+        evidence that a field was unused."""
+
     def close(self) -> None: ...
 
 

@@ -3,7 +3,9 @@
     field_usage(day DATE, coordinate TEXT, count BIGINT, PRIMARY KEY (day, coordinate))
 
 Each flush is one INSERT ... ON CONFLICT DO UPDATE SET count = count + excluded.count, so
-replicas flushing at the same time add up instead of overwriting each other.
+replicas flushing at the same time add up instead of overwriting each other. A process's first
+write also adds 0 to the row (today, "#recording"), so the earliest day of the table says since
+when usage is recorded there, even for days without traffic.
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine, make_url
 
-from gateway.usage.recorder import DayCounts
+from gateway.usage.recorder import DayCounts, today
 
 TABLE = "field_usage"
+RECORDING = "#recording"  # not a schema coordinate: marks the days a gateway recorded
 METADATA = MetaData()
 FIELD_USAGE = Table(
     TABLE,
@@ -62,6 +65,7 @@ class SqlSink:
     def write(self, counts: DayCounts) -> None:
         if not self._created:
             METADATA.create_all(self._engine, checkfirst=True)
+            counts = {**counts, (today(), RECORDING): 0}
             self._created = True
         if not counts:
             return
@@ -76,9 +80,16 @@ class SqlSink:
             query = (
                 select(FIELD_USAGE.c.coordinate, func.sum(FIELD_USAGE.c.count))
                 .where(FIELD_USAGE.c.day >= first, FIELD_USAGE.c.day <= last)
+                .where(FIELD_USAGE.c.coordinate != RECORDING)
                 .group_by(FIELD_USAGE.c.coordinate)
             )
             return {coordinate: int(total) for coordinate, total in connection.execute(query)}
+
+    def recorded_since(self) -> date | None:
+        with self._engine.connect() as connection:
+            if not inspect(connection).has_table(TABLE):
+                return None
+            return connection.execute(select(func.min(FIELD_USAGE.c.day))).scalar()
 
     def close(self) -> None:
         self._engine.dispose()

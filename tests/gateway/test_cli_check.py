@@ -196,13 +196,19 @@ def test_json_composition_error_and_input_error(project, capsys) -> None:
     assert "unknown subgraph 'nope'" in report["input_errors"][0]["message"]
 
 
-def write_usage(path: Path, counts: dict[str, int]) -> str:
+def write_usage(path: Path, counts: dict[str, int], recording_days: int = 40) -> str:
+    """A SQLite sink with `counts` today, recording for `recording_days` (an older use of
+    Query.me marks its first day)."""
+    from datetime import timedelta
+
     from gateway.usage.sinks import open_sink
 
     url = f"sqlite:///{path}"
     sink = open_sink(url)
     try:
         today = datetime.now(UTC).date()
+        first = today - timedelta(days=recording_days - 1)
+        sink.write({(first, "Query.me"): 1})
         sink.write({(today, coordinate): count for coordinate, count in counts.items()})
     finally:
         sink.close()
@@ -318,7 +324,13 @@ async def test_usage_a_gateway_records_decides_what_check_lets_ship(project, cap
     unused = proposed(project, drop_field(catalogue(project), "Product", "active"), "b.graphql")
     for schema, expected in ((used, 1), (unused, 0)):
         args = check(project, "--subgraph", "catalogue", "--schema", schema, "--usage", url)
-        assert main([*args, "--format", "json"]) == expected
+        assert main([*args, "--usage-days", "1", "--format", "json"]) == expected
         report = json.loads(capsys.readouterr().out)
         assert report["usage"]["checked"] is True
         assert report["usage"]["unused"] == ([] if expected else ["Product.active"])
+
+    # The sink began recording today: for the default 30 days it proves nothing unused.
+    args = check(project, "--subgraph", "catalogue", "--schema", unused, "--usage", url)
+    assert main([*args, "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["usage"]["checked"] is False and "(1 of the 30 days" in report["usage"]["error"]

@@ -4,14 +4,14 @@ an unreadable sink is one line of UsageUnavailable."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from redis import Redis
 
 from gateway.usage.extract import OperationUsage
 from gateway.usage.flusher import UsageFlusher
-from gateway.usage.reader import UsageUnavailable, read_usage
+from gateway.usage.reader import UsageUnavailable, read_usage, recorded_since
 from gateway.usage.recorder import DAY, UsageRecorder
 from gateway.usage.redis_sink import split_prefix
 from gateway.usage.sinks import open_sink
@@ -50,6 +50,14 @@ async def test_read_usage_sums_the_window_and_ignores_days_outside(sink_url: str
         "Query.a": 1, "Query.b": 1,
     }  # fmt: skip
     assert read_usage(sink_url, days=30, now=datetime(2027, 1, 1, tzinfo=UTC)) == {}
+
+
+async def test_the_sink_knows_since_when_it_records(sink_url: str) -> None:
+    # `check` applies usage only to a window the sink covers from its first day.
+    assert recorded_since(sink_url) is None
+    await record_days(sink_url)
+    assert recorded_since(sink_url) == date(2026, 11, 14)  # the first flush: ten days before NOW
+    assert "#recording" not in read_usage(sink_url, days=30)  # the SQL marker is no coordinate
 
 
 async def test_nothing_recorded_there_is_unavailable_not_empty(sink_url: str) -> None:
