@@ -1,7 +1,8 @@
 """Field usage in Redis: one hash per UTC day (coordinate -> count), HINCRBY in a pipeline.
 
 Keys: PREFIX + YYYY-MM-DD, expiring `retention_days` after the day; PREFIX + "since" marks
-that a gateway records there (so a reader can tell "never used" from "wrong Redis").
+that a gateway records there (so a reader can tell "never used" from "wrong Redis") and from
+which day; PREFIX + "retention" how many days are kept.
 The prefix is `brand-matrix:usage:` unless the URL says `?prefix=...`.
 """
 
@@ -51,6 +52,8 @@ class RedisSink:
         days = {day for day, _ in counts}
         first = min(days, default=today())
         pipe.set(f"{self.prefix}since", first.isoformat(), nx=True)
+        # Days older than the retention are gone: a reader must not count them as covered.
+        pipe.set(f"{self.prefix}retention", self.retention_days)
         for (day, coordinate), count in counts.items():
             pipe.hincrby(self.key(day), coordinate, count)
         for day in days:  # kept `retention_days` after the day ends
@@ -76,10 +79,15 @@ class RedisSink:
         return total
 
     def recorded_since(self) -> date | None:
-        marker = self._client.get(f"{self.prefix}since")
+        """The first recorded day still kept: the `since` marker, or the oldest day the
+        retention keeps when that is later."""
+        marker, retention = self._client.mget(f"{self.prefix}since", f"{self.prefix}retention")
         if marker is None:
             return None
-        return date.fromisoformat(marker.decode() if isinstance(marker, bytes) else marker)
+        since = date.fromisoformat(marker.decode() if isinstance(marker, bytes) else marker)
+        if retention is not None:
+            since = max(since, today() - timedelta(days=int(retention) - 1))
+        return since
 
     def close(self) -> None:
         self._client.close()

@@ -4,7 +4,7 @@ an unreadable sink is one line of UsageUnavailable."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from redis import Redis
@@ -91,6 +91,15 @@ async def test_redis_days_expire_after_the_retention(redis_url: str, redis_sink_
     ttl = client.ttl(f"{prefix}{today.isoformat()}")
     client.close()
     assert 3 * DAY < ttl <= 4 * DAY
+
+
+async def test_redis_covers_no_more_days_than_it_keeps(redis_sink_url: str) -> None:
+    sink = open_sink(redis_sink_url, retention_days=3)
+    today = datetime.now(UTC).date()
+    sink.write({(today - timedelta(days=40), "Query.a"): 1, (today, "Query.a"): 1})
+    sink.close()
+    # Recording began 40 days ago, but only the last 3 days are still there.
+    assert recorded_since(redis_sink_url) == today - timedelta(days=2)
 
 
 @pytest.mark.parametrize(
