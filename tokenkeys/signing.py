@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jwt
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
@@ -37,6 +38,10 @@ class SigningKey:
     @property
     def is_shared_secret(self) -> bool:
         return isinstance(self.secret, str | bytes)
+
+    def sign(self, payload: dict[str, Any]) -> str:
+        """`payload` as a JWT signed with this key, its kid in the header."""
+        return jwt.encode(payload, self.secret, algorithm=self.algorithm, headers={"kid": self.kid})
 
     @property
     def verification_key(self) -> VerificationKey:

@@ -3,10 +3,9 @@
 Signs with the key the member subgraph signs with (both read it through `tokenkeys.env`): the
 private key of `BRAND_MATRIX_JWT_PRIVATE_KEY_FILE` / the first of `BRAND_MATRIX_JWT_PRIVATE_KEYS`
 when set, else the first key of `BRAND_MATRIX_JWT_KEYS`, else `BRAND_MATRIX_JWT_SECRET` under
-kid "default", else the development secret; its kid goes in the header. The claims are
-exactly the ones `subgraphs.common.auth.verify_token` and the gateway's `TokenVerifier`
-accept: `iss`/`aud` "brand-matrix", `sub`, `kind`, `brand`, `scopes` (always including the
-kind), `roles`, `iat`, `exp`, `jti`.
+kid "default", else the development secret; its kid goes in the header. The claims are the
+member subgraph's (`tokenkeys.claims.access_claims`), which the subgraphs and the gateway's
+`TokenVerifier` accept.
 
 Members get their tokens from the member subgraph's sign-in; this is for the platform team.
 """
@@ -14,15 +13,10 @@ Members get their tokens from the member subgraph's sign-in; this is for the pla
 from __future__ import annotations
 
 import re
-import time
-import uuid
 from collections.abc import Iterable, Mapping
-from typing import Any
-
-import jwt
 
 from gateway.auth.keys import signing_key_from_env
-from gateway.auth.verifier import AUDIENCE, ISSUER
+from tokenkeys.claims import access_claims, kind_scopes
 
 KINDS = ("staff", "operator", "service")  # members sign in through the member subgraph
 DEFAULT_TTL = 15 * 60
@@ -66,12 +60,10 @@ def issue(
             raise IssueError(f"the {what} {bad!r} is not a name (letters, digits, _.:/-)")
     if kind == "service" and not scopes:
         raise IssueError("a service token needs at least one --scope")
-    # The kind is a scope too (as the member subgraph's sign-in gives `member`), so the
-    # gateway's @requiresScopes can refuse early; another kind's name would be a lie.
-    other = next((n for n in scopes if n in (*KINDS, "member") and n != kind), None)
-    if other is not None:
-        raise IssueError(f"a {kind} token cannot carry the scope {other!r} of another kind")
-    scopes = sorted({*scopes, kind})
+    try:  # the kind is a scope too; another kind's name would be a lie
+        kind_scopes(kind, scopes)
+    except ValueError as error:
+        raise IssueError(str(error)) from None
     if not 0 < ttl <= MAX_TTL:
         raise IssueError(f"--ttl must be between 1 and {MAX_TTL} seconds")
     try:
@@ -82,18 +74,8 @@ def issue(
         raise IssueError(
             "no signing key: set BRAND_MATRIX_JWT_PRIVATE_KEY_FILE or BRAND_MATRIX_JWT_SECRET"
         ) from None
-    issued = int(time.time() if now is None else now)
-    payload: dict[str, Any] = {
-        "iss": ISSUER,
-        "aud": AUDIENCE,
-        "sub": subject,
-        "kind": kind,
-        "scopes": scopes,
-        "roles": roles,
-        "iat": issued,
-        "exp": issued + ttl,
-        "jti": uuid.uuid4().hex,
-    }
-    if brand is not None:
-        payload["brand"] = brand
-    return jwt.encode(payload, key.secret, algorithm=key.algorithm, headers={"kid": key.kid})
+    claims = access_claims(
+        subject=subject, kind=kind, brand=brand, scopes=scopes, roles=roles, ttl_seconds=ttl,
+        now=now,
+    )  # fmt: skip
+    return key.sign(claims)

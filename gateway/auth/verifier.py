@@ -13,11 +13,10 @@ from typing import Any
 import jwt
 
 from gateway.caching import LRUCache
+from tokenkeys.claims import AUDIENCE, ISSUER
 from tokenkeys.jwks import JwksKeys
 from tokenkeys.verification import KeySource, VerificationKey
 
-ISSUER = "brand-matrix"
-AUDIENCE = "brand-matrix"
 LEEWAY_SECONDS = 5
 # A verified token is remembered this long at most (and never past its expiry), so a
 # removed key stops being accepted soon after it is gone.

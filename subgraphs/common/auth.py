@@ -23,8 +23,6 @@ resolvers with `require_member` / `require_self` / `require_staff` / `require_se
 
 from __future__ import annotations
 
-import time
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,12 +31,11 @@ import jwt
 from graphql import GraphQLError
 
 from tokenkeys import JwksKeys, KeySource, SigningKey, StaticKeys, VerificationKey, key_config
+from tokenkeys.claims import AUDIENCE, ISSUER, KINDS, access_claims
+from tokenkeys.claims import kind_scopes as kind_scopes  # re-exported: subgraphs' one import
 from tokenkeys.verification import DEV_SECRET as DEV_SECRET  # re-exported: dev and tests
 
-ISSUER = "brand-matrix"
-AUDIENCE = "brand-matrix"
 DEFAULT_ACCESS_TTL = 15 * 60
-KINDS = ("member", "staff", "operator", "service")
 LEEWAY_SECONDS = 5
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
@@ -112,10 +109,7 @@ class KeyRing:
                 "this service has no signing key: set BRAND_MATRIX_JWT_PRIVATE_KEY_FILE "
                 "(or a shared BRAND_MATRIX_JWT_SECRET)"
             )
-        key = self.keys[self.active]
-        return jwt.encode(
-            dict(payload), key.secret, algorithm=key.algorithm, headers={"kid": key.kid}
-        )
+        return self.keys[self.active].sign(dict(payload))
 
     async def prepare(self, token: str | None = None) -> None:
         """Load the JWKS keys `decode` will need: when never loaded or stale, and once more
@@ -192,17 +186,6 @@ def _kid_of(token: str) -> str | None:
     return kid if isinstance(kid, str) else None
 
 
-def kind_scopes(kind: str, scopes: Iterable[str]) -> list[str]:
-    """The token's scopes with its kind among them, so the gateway's `@requiresScopes` can
-    refuse early (`member`, `staff`, `operator`, `service`); a scope naming another kind
-    would let the gateway pass a caller the resolver guards (which read `kind`) refuse."""
-    named = set(scopes)
-    other = sorted(named & set(KINDS) - {kind})
-    if other:
-        raise ValueError(f"a {kind} token cannot carry the scope {other[0]!r} of another kind")
-    return sorted(named | {kind})
-
-
 def issue_token(
     ring: KeyRing,
     *,
@@ -215,24 +198,11 @@ def issue_token(
     audience: str = AUDIENCE,
     now: float | None = None,
 ) -> str:
-    if kind not in KINDS:
-        raise ValueError(f"unknown token kind {kind!r}")
-    scopes = kind_scopes(kind, scopes)
-    issued = int(time.time() if now is None else now)
-    payload: dict[str, Any] = {
-        "iss": ISSUER,
-        "aud": audience,
-        "sub": subject,
-        "kind": kind,
-        "scopes": scopes,
-        "roles": sorted(set(roles)),
-        "iat": issued,
-        "exp": issued + ttl_seconds,
-        "jti": uuid.uuid4().hex,
-    }
-    if brand is not None:
-        payload["brand"] = brand
-    return ring.sign(payload)
+    claims = access_claims(
+        subject=subject, kind=kind, brand=brand, scopes=scopes, roles=roles,
+        ttl_seconds=ttl_seconds, audience=audience, now=now,
+    )  # fmt: skip
+    return ring.sign(claims)
 
 
 def verify_token(ring: KeyRing, token: str, *, audience: str = AUDIENCE) -> Claims:
