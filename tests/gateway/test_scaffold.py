@@ -19,8 +19,8 @@ from gateway.scaffold.names import NameProblem, check_schema_names
 from gateway.scaffold.render import TemplateError, names, render
 
 ROOT = Path(__file__).resolve().parents[2]
-COPIED = ["gateway", "subgraphs", "schema", "pyproject.toml"]
-TEST_SUPPORT = ["__init__.py", "subgraphs/__init__.py", "subgraphs/common"]
+COPIED = ["gateway", "subgraphs", "tokenkeys", "schema", "pyproject.toml"]
+TEST_SUPPORT = ["__init__.py", "postgres.py", "subgraphs/__init__.py", "subgraphs/common"]
 IGNORED = shutil.ignore_patterns("__pycache__", "*.db", ".pytest_cache")
 
 

@@ -16,6 +16,7 @@ from gateway.http import create_app
 from tests.gateway.auth.subgraphs import make_gateway
 from tests.gateway.auth.tokens import bearer, claims
 from tests.gateway.http.asgi_client import request
+from tests.http_server import serving
 
 
 class Issuer:
@@ -57,15 +58,8 @@ async def issuer() -> AsyncIterator[tuple[Issuer, str]]:
         published.requests += 1
         return web.json_response(published.jwks())
 
-    app = web.Application()
-    app.router.add_get("/jwks.json", serve)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield published, f"http://127.0.0.1:{port}/jwks.json"
-    await runner.cleanup()
+    async with serving("/jwks.json", serve) as url:
+        yield published, url
 
 
 class Clock:

@@ -15,6 +15,7 @@ import pytest
 from aiohttp import web
 
 from subgraphs.common.auth import AuthError, KeyRing, issue_token, verify_token
+from tests.http_server import serving
 from tests.tokenkeys.keys import ed_key, public_pem, rsa_key, write_pair
 from tokenkeys import SigningKey, StaticKeys, jwks_document, public_key
 from tokenkeys import env as key_env
@@ -128,15 +129,8 @@ async def issuer() -> AsyncIterator[tuple[Issuer, str]]:
             return web.Response(status=503)
         return web.json_response(published.document())
 
-    app = web.Application()
-    app.router.add_get("/.well-known/jwks.json", serve)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield published, f"http://127.0.0.1:{port}/.well-known/jwks.json"
-    await runner.cleanup()
+    async with serving("/.well-known/jwks.json", serve) as url:
+        yield published, url
 
 
 def jwks_ring(url: str, clock: Clock) -> KeyRing:
