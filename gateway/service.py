@@ -348,9 +348,9 @@ class Gateway:
     # -- steps -----------------------------------------------------------------------------
 
     def _unknown_brand(self, headers: Mapping[str, str] | None) -> dict[str, Any] | None:
-        if self.brands is None or not headers:
+        if self.brands is None:
             return None
-        brand = next((v for k, v in headers.items() if k.lower() == BRAND_HEADER), None)
+        brand = _brand_header(headers)
         if brand is None or brand in self.brands:
             return None
         return graphql_error(
@@ -362,14 +362,9 @@ class Gateway:
     def _select_contract(
         self, root: SupergraphState, contract: str | None, headers: Mapping[str, str] | None
     ) -> SupergraphState | None:
-        if contract is None and self._contract_by_brand and headers:
-            brand = next((v for k, v in headers.items() if k.lower() == BRAND_HEADER), None)
-            contract = self._contract_by_brand.get(brand or "")
-            if contract is None:
-                return root
-        if contract is None:
-            return root
-        return root.contracts.get(contract)
+        if contract is None and self._contract_by_brand:
+            contract = self._contract_by_brand.get(_brand_header(headers) or "")
+        return root if contract is None else root.contracts.get(contract)
 
     def _document(self, query: str, current: SupergraphState) -> DocumentNode:
         cached = current.documents.get(query)
@@ -447,6 +442,13 @@ class PreparedOperation:
     introspection: DocumentNode | None
     cost: CostCheck | None = None  # re-checked per request: the estimate uses variables
     usage: OperationUsage | None = None  # the schema coordinates it uses (gateway.usage)
+
+
+def _brand_header(headers: Mapping[str, str] | None) -> str | None:
+    """X-Brand, whatever the case of its name (the headers may be a plain dict)."""
+    if not headers:
+        return None
+    return next((v for k, v in headers.items() if k.lower() == BRAND_HEADER), None)
 
 
 def _client_name(headers: Mapping[str, str] | None) -> str | None:
