@@ -68,6 +68,7 @@ from gateway.contracts.spec import (
     parse_contract_tables,
     unknown_brands,
 )
+from gateway.errors import Problems
 from gateway.headers import HeaderRuleError, HeaderRules
 from gateway.limits.settings import LimitsSettings
 from gateway.partitions.config import BrandMatrixConfig, ConfigError, parse_config
@@ -159,12 +160,8 @@ SECTIONS: dict[str, type] = {
 assert tuple(SECTIONS) == SETTINGS_SECTIONS
 
 
-class ConfigFileError(Exception):
+class ConfigFileError(Problems):
     """A config that cannot be used: one line per problem, each naming the key and its origin."""
-
-    def __init__(self, problems: list[str] | str) -> None:
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
-        super().__init__("; ".join(self.problems))
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Errors the gateway reports to clients, in GraphQL's error shape."""
+"""Errors the gateway reports to clients, in GraphQL's error shape, and the one shape of
+input problems its commands report to people (`Problems`: one line per problem)."""
 
 from __future__ import annotations
 
@@ -36,3 +37,12 @@ class RequestError(Exception):
 
 class SupergraphError(Exception):
     """The supergraph SDL is not one the gateway can serve."""
+
+
+class Problems(Exception):
+    """Inputs that cannot be used (a config, schema files, flags): `problems` holds one line
+    per problem, all found at once, so a user fixes them in one go."""
+
+    def __init__(self, problems: list[str] | str) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("; ".join(self.problems))

@@ -15,14 +15,11 @@ from typing import Any
 
 from gateway.composition.sources import SourceError, SubgraphSource, parse_subgraph_tables
 from gateway.composition.subgraph import SubgraphInput
+from gateway.errors import Problems
 
 
-class CheckInputError(Exception):
+class CheckInputError(Problems):
     """Inputs `check` cannot use; `problems` holds one line per problem (exit 2)."""
-
-    def __init__(self, problems: list[str] | str) -> None:
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
-        super().__init__("; ".join(self.problems))
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from gateway.config_checks import (
     toml_type,
     url_problem,
 )
+from gateway.errors import Problems
 
 DEFAULT_CONFIG = "brand-matrix.toml"
 SUBGRAPH_KEYS = ("url", "schema", "introspect")
@@ -50,12 +51,8 @@ TOP_LEVEL_KEYS = (
 )
 
 
-class SourceError(Exception):
+class SourceError(Problems):
     """Subgraph inputs that cannot be read; `problems` holds one line per problem."""
-
-    def __init__(self, problems: list[str] | str) -> None:
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
-        super().__init__("; ".join(self.problems))
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from gateway.config_checks import toml_type
-from gateway.errors import SupergraphError
+from gateway.errors import Problems, SupergraphError
 
 CONTRACT_KEYS = ("include_tags", "exclude_tags", "brands", "front_ends")
 # Apollo's rule for @tag names (alphanumerics, hyphens, slashes, at most 128 characters).
@@ -44,12 +44,8 @@ class ContractError(SupergraphError):
     contract). A SupergraphError, so a reload with a broken contract keeps the old one."""
 
 
-class ContractConfigError(ValueError):
+class ContractConfigError(Problems, ValueError):
     """Bad `[contracts]` tables: one line per problem, each naming the key."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(problems))
 
 
 def parse_contract_tables(tables: Any, where: str = "config") -> list[ContractSpec]:
