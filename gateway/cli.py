@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLError
 
-from gateway.errors import RequestError, SupergraphError
+from gateway.errors import RequestError, SupergraphError, located_message
 from gateway.headers import HeaderRuleError
 
 if TYPE_CHECKING:
@@ -294,7 +294,7 @@ def _plan(args: argparse.Namespace) -> int:
             plan = gateway.plan(query, args.operation_name)
         except RequestError as error:
             for item in error.errors:
-                print(_format_error(item), file=sys.stderr)
+                print(f"error: {located_message(item)}", file=sys.stderr)
             return EXIT_REQUEST_ERROR
         print(plan.describe(notes) if notes else plan)
         return EXIT_OK
@@ -488,12 +488,6 @@ def _read_text(path: str, *, what: str) -> str:
         raise CliError(f"cannot read {what} file {path}: {error.strerror or error}") from None
     except UnicodeDecodeError:
         raise CliError(f"cannot read {what} file {path}: not UTF-8 text") from None
-
-
-def _format_error(error: dict[str, Any]) -> str:
-    locations = error.get("locations") or []
-    where = ", ".join(f"{loc['line']}:{loc['column']}" for loc in locations)
-    return f"error: {error['message']}" + (f" (at {where})" if where else "")
 
 
 def _port(value: str) -> int:

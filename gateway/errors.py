@@ -27,6 +27,13 @@ def graphql_error(
     return error
 
 
+def located_message(error: dict[str, Any]) -> str:
+    """A GraphQL error for people: its message and where, "message (at 3:7, 9:2)"."""
+    locations = error.get("locations") or []
+    where = ", ".join(f"{loc['line']}:{loc['column']}" for loc in locations)
+    return error["message"] + (f" (at {where})" if where else "")
+
+
 class RequestError(Exception):
     """The request cannot be executed at all (syntax, validation, operation, variables)."""
 

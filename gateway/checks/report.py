@@ -21,6 +21,7 @@ import orjson
 
 from gateway.checks.check import CheckReport
 from gateway.composition.command import format_issue
+from gateway.errors import located_message
 
 _ORDER = {"BREAKING": 0, "DANGEROUS": 1, "SAFE": 2}
 
@@ -120,7 +121,7 @@ def _print_operations(report: CheckReport, say: Any) -> None:
             uses = f" (uses {', '.join(report.changed)})"
         say(f"  FAIL {result.front_end}: {result.file} {name}{against}{uses}")
         for error in result.errors:
-            say(f"       {_error(error)}")
+            say(f"       {located_message(error)}")
     if report.mode == "subgraph":
         for result in touching:
             if result.ok:
@@ -147,12 +148,6 @@ def _print_verdict(report: CheckReport, say: Any) -> None:
 
 def _sorted(report: CheckReport) -> list[Any]:
     return sorted(report.changes, key=lambda c: (_ORDER.get(c.criticality, 3), c.change.coordinate))
-
-
-def _error(error: dict[str, Any]) -> str:
-    locations = error.get("locations") or []
-    where = ", ".join(f"{loc['line']}:{loc['column']}" for loc in locations)
-    return error["message"] + (f" (at {where})" if where else "")
 
 
 def _plural(count: int, noun: str) -> str:

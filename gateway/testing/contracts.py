@@ -252,10 +252,10 @@ def _sdl(value: str | Path) -> str:
 def _fail_on(failing: list[OperationResult], title: str) -> None:
     if not failing:
         return
+    from gateway.errors import located_message
+
     lines = [f"{len(failing)} {title}:"]
     for result in failing:
         lines.append(f"  {result.front_end}: {result.file} {result.operation or '(unparsable)'}")
-        for error in result.errors:
-            where = ", ".join(f"{p['line']}:{p['column']}" for p in error.get("locations", []))
-            lines.append(f"    {error['message']}" + (f" (at {where})" if where else ""))
+        lines += [f"    {located_message(error)}" for error in result.errors]
     raise AssertionError("\n".join(lines))
