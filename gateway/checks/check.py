@@ -250,12 +250,11 @@ def _usage(options: CheckOptions, config: CheckConfig) -> tuple[UsageReport, dic
     report = UsageReport(None if sink is None else mask_url(sink), days)
     if sink is None:
         return report, None
-    from gateway.usage.reader import UsageUnavailable, read_usage, recorded_since
+    from gateway.usage.reader import UsageUnavailable, read_window
     from gateway.usage.recorder import window
 
     try:
-        counts = read_usage(sink, days=days)
-        since = recorded_since(sink)
+        counts, since = read_window(sink, days=days)
     except UsageUnavailable as error:
         if not options.allow_missing_usage:
             raise CheckInputError(f"{error} (--allow-missing-usage checks without it)") from None

@@ -17,10 +17,17 @@ class UsageUnavailable(Exception):
 def read_usage(sink: str, *, days: int, now: datetime | None = None) -> dict[str, int]:
     """Coordinate -> total count over the last `days` UTC days from a Redis or SQL sink.
     Raises UsageUnavailable (a one-line, user-facing message) when the sink cannot be read."""
+    return read_window(sink, days=days, now=now)[0]
+
+
+def read_window(
+    sink: str, *, days: int, now: datetime | None = None
+) -> tuple[dict[str, int], date | None]:
+    """`read_usage`, and since when the sink records (`recorded_since`), in one visit."""
     if days < 1:
         raise UsageUnavailable(f"usage window must be at least 1 day (got {days})")
     first, last = window(days, now)
-    return _with_sink(sink, lambda store: store.read(first, last))
+    return _with_sink(sink, lambda store: (store.read(first, last), store.recorded_since()))
 
 
 def recorded_since(sink: str) -> date | None:
