@@ -129,21 +129,14 @@ def build_auth(settings: AuthSettings, base: Path | None) -> Any:
     """The GatewayAuth for `[auth]` (None when disabled)."""
     if not settings.enabled:
         return None
-    from gateway.auth import (
-        GatewayAuth,
-        JwksKeys,
-        TokenVerifier,
-        hs256_keys_from_env,
-        pem_file_keys,
-    )
-    from tokenkeys.env import shared_secrets
+    from gateway.auth import GatewayAuth, JwksKeys, TokenVerifier, hs256_keys, pem_file_keys
+    from tokenkeys.env import hs256_secrets
 
     sources: list[Any] = []
-    asymmetric = bool(settings.public_keys or settings.jwks_url)
-    # Next to real keys only explicitly configured secrets count: the development secret is
-    # in the source code, so accepting it beside public keys would let anyone mint tokens.
-    if settings.hs256 and (not asymmetric or shared_secrets()):
-        sources.append(hs256_keys_from_env())
+    # Beside public keys or a JWKS, only explicitly configured secrets (the subgraphs' rule).
+    secrets = hs256_secrets(beside_keys=bool(settings.public_keys or settings.jwks_url))
+    if settings.hs256 and secrets:
+        sources.append(hs256_keys(secrets))
     if settings.public_keys:
         paths = {}
         for item in settings.public_keys:

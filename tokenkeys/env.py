@@ -93,9 +93,16 @@ def shared_secrets(environ: Mapping[str, str] | None = None) -> dict[str, str] |
     return {DEFAULT_KID: secret} if secret else None
 
 
-def hs256_secrets(environ: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The configured secrets, else the development secret under kid "default"."""
-    return shared_secrets(environ) or {DEFAULT_KID: DEV_SECRET}
+def hs256_secrets(
+    environ: Mapping[str, str] | None = None, *, beside_keys: bool = False
+) -> dict[str, str]:
+    """The configured secrets, else the development secret under kid "default" — but never
+    `beside_keys` (private, public or JWKS keys configured): the development secret is in the
+    source code, so accepting it next to real keys would let anyone mint tokens."""
+    configured = shared_secrets(environ)
+    if configured is not None:
+        return configured
+    return {} if beside_keys else {DEFAULT_KID: DEV_SECRET}
 
 
 def private_keys(environ: Mapping[str, str] | None = None) -> list[SigningKey]:
@@ -161,10 +168,8 @@ def key_config(environ: Mapping[str, str] | None = None) -> KeyConfig:
     further verification sources (public keys, JWKS)."""
     signers = private_keys(environ)
     sources: list[KeySource] = [s for s in (public_keys(environ), jwks(environ)) if s]
-    secrets = shared_secrets(environ)
-    if secrets is None and not signers and not sources:
-        secrets = {DEFAULT_KID: DEV_SECRET}  # the embedded default (dev, tests)
-    for kid, secret in (secrets or {}).items():
+    secrets = hs256_secrets(environ, beside_keys=bool(signers or sources))
+    for kid, secret in secrets.items():
         if any(key.kid == kid for key in signers):
             raise KeyConfigError(f"{KEYS}: kid {kid!r} is also a private key's kid")
         signers.append(SigningKey(kid, secret))
